@@ -1,0 +1,1 @@
+"""textlab: recurrent language models you can chat with and study."""

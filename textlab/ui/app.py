@@ -1,0 +1,32 @@
+"""The whole app: one tab per capability, each built by its own module.
+
+A new tab is a module with `TITLE`, a `*_slot()` factory for its model and `create_tab(slot)`; add it to TABS.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from textlab.loading import ModelSlot
+from textlab.ui import chat_tab
+
+TABS = (chat_tab,)
+DESCRIPTION = (
+    "# textlab\nRecurrent neural language models, trained on real text, that you can talk to and study. "
+    "Every tab is also an API endpoint: see *Use via API* at the bottom of the page."
+)
+
+
+def start_slots() -> dict[str, ModelSlot]:
+    """Start loading (or training) every tab's model in the background."""
+    return {tab.__name__: tab.slot().start() for tab in TABS}
+
+
+def build_app(slots: dict[str, ModelSlot] | None = None) -> gr.Blocks:
+    slots = slots or start_slots()
+    with gr.Blocks(title="textlab") as demo:
+        gr.Markdown(DESCRIPTION)
+        with gr.Tabs():
+            for tab in TABS:
+                tab.create_tab(slots[tab.__name__])
+    return demo

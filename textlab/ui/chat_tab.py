@@ -1,0 +1,108 @@
+"""The "Sheldon chat" tab: a streamed chat with the character model, its sampling controls and model card."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import gradio as gr
+
+from textlab.chat import (
+    DEFAULT_BOT,
+    ChatModel,
+    build_prompt,
+    chat_dir,
+    generate_reply,
+    load_chat_model,
+    model_card,
+    save_chat_model,
+)
+from textlab.chat_training import train_quick_chat
+from textlab.loading import ModelSlot
+from textlab.sampling import SamplingConfig
+from textlab.ui.common import status_markdown
+
+TITLE = "Sheldon chat"
+MAIN_CHARACTERS = ["Sheldon", "Leonard", "Penny", "Howard", "Raj", "Amy", "Bernadette", "Stuart"]
+EXAMPLES = [  # message, who says it
+    ("Sheldon, do you want to come to the movies with us tonight?", "Leonard"),
+    ("Can I sit in your spot?", "Penny"),
+    ("What do you think of string theory?", "Amy"),
+    ("Leonard says you owe him an apology.", "Penny"),
+    ("I just got back from the comic book store.", "Howard"),
+]
+DEFAULTS = {"temperature": 0.7, "top_k": 0, "top_p": 0.95, "max_chars": 300, "seed": -1}
+
+
+def slot() -> ModelSlot[ChatModel]:
+    return ModelSlot("chat", load_chat_model, train_quick_chat, lambda chat: save_chat_model(chat_dir(), chat))
+
+
+def create_tab(slot: ModelSlot[ChatModel]) -> None:
+    """Build the tab inside the current `gr.Blocks`; `slot` must have been started."""
+    with gr.Tab(TITLE, id="chat"):
+        status = gr.Markdown(status_markdown(slot.status, _card(slot)), elem_id="chat-status")
+        with gr.Row():
+            user = gr.Dropdown(MAIN_CHARACTERS[1:], value="Penny", allow_custom_value=True, label="You speak as")
+            bot = gr.Dropdown(MAIN_CHARACTERS, value=DEFAULT_BOT, allow_custom_value=True, label="Who answers")
+        with gr.Accordion("Sampling", open=False):
+            with gr.Row():
+                temperature = gr.Slider(
+                    0.0, 2.0, value=DEFAULTS["temperature"], step=0.05, label="Temperature (0 = the likeliest)"
+                )
+                top_k = gr.Slider(0, 100, value=DEFAULTS["top_k"], step=1, label="Top-k (0 = off)")
+                top_p = gr.Slider(0.05, 1.0, value=DEFAULTS["top_p"], step=0.05, label="Top-p")
+            with gr.Row():
+                max_chars = gr.Slider(10, 1000, value=DEFAULTS["max_chars"], step=10, label="Longest reply (chars)")
+                seed = gr.Number(DEFAULTS["seed"], precision=0, label="Seed (-1 = a new reply each time)")
+
+        def respond(message, history, user, bot, temperature, top_k, top_p, max_chars, seed) -> Iterator[str]:
+            chat = slot.get()
+            if chat is None:
+                raise gr.Error(slot.status.message)
+            try:
+                sampling = SamplingConfig(
+                    temperature=float(temperature), top_k=int(top_k), top_p=float(top_p),
+                    max_chars=int(max_chars), seed=None if seed is None or int(seed) < 0 else int(seed),
+                )
+                prompt = build_prompt(chat, _turns(history), _text(message), str(user or ""), str(bot or ""))
+            except (TypeError, ValueError) as e:
+                raise gr.Error(str(e)) from None
+            yield from generate_reply(chat, prompt, sampling)
+
+        gr.ChatInterface(
+            respond,
+            additional_inputs=[user, bot, temperature, top_k, top_p, max_chars, seed],
+            examples=[[message, user, DEFAULT_BOT, *DEFAULTS.values()] for message, user in EXAMPLES],
+            chatbot=gr.Chatbot(elem_id="chat-window", height=420, buttons=["copy"]),
+            textbox=gr.Textbox(placeholder="Say something to Sheldon...", elem_id="chat-input", max_lines=4),
+            api_name="chat",
+            api_description="Reply as a sitcom character, streamed. Inputs: message, then the additional inputs.",
+            fill_height=False,
+        )
+
+        timer = gr.Timer(1.0, active=not slot.status.ready)
+
+        def refresh():
+            return status_markdown(slot.status, _card(slot)), gr.Timer(active=not slot.status.ready)
+
+        timer.tick(refresh, outputs=[status, timer], api_visibility="private", show_progress="hidden")
+
+
+def _card(slot: ModelSlot[ChatModel]) -> str:
+    chat = slot.get()
+    return model_card(chat) if chat else ""
+
+
+def _text(content) -> str:
+    """Chat content as plain text: a string, or Gradio's list of parts (`[{"type": "text", "text": ...}]`)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("content") or "")
+    if isinstance(content, (list, tuple)):
+        return " ".join(_text(part) for part in content)
+    return ""
+
+
+def _turns(history) -> list[tuple[str, str]]:
+    return [(m.get("role", "user"), _text(m.get("content"))) for m in history or [] if isinstance(m, dict)]

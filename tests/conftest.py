@@ -1,0 +1,105 @@
+"""Shared fixtures: a small sitcom corpus the tests write, a tiny chat model trained on it, and a running app."""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import torch
+
+from textlab.chat import save_chat_model
+from textlab.chat_training import train_chat
+from textlab.config import ChatConfig, TrainConfig
+from textlab.data.registry import load_dialogue
+
+REPO = Path(__file__).resolve().parents[1]
+torch.set_num_threads(1)  # the tests' models are tiny: one thread is faster and leaves a core for the app
+
+SHELDON = ["Bazinga!", "That is my spot.", "I am not crazy, my mother had me tested.", "Knock knock knock, Penny."]
+PENNY = ["Hey guys.", "Sheldon, move over.", "Whatever, I am getting a drink."]
+LEONARD = ["Sheldon, please.", "We are going to the comic book store.", "Hi Penny."]
+
+
+def write_corpus(folder: Path, episodes: int = 20, lines: int = 40, seed: int = 0) -> Path:
+    """A tiny sitcom in the TBBT layout: `Speaker: line`, scene headings, stage directions, typographic quotes."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for e in range(1, episodes + 1):
+        out = ["Scene: The apartment."]
+        for i in range(lines):
+            who = ("Sheldon", SHELDON) if i % 2 else rng.choice([("Penny", PENNY), ("Leonard", LEONARD)])
+            text = rng.choice(who[1]).replace("'", "\u2019")
+            out.append(f"{who[0]}: {text}" if rng.random() > 0.1 else f"{who[0]} (off): (sighs) {text}")
+        out.append("(They all sit down.)")
+        (folder / f"1_{e}.txt").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return folder
+
+
+def tiny_config(**overrides) -> ChatConfig:
+    train = TrainConfig(lr=1e-2, max_epochs=overrides.pop("max_epochs", 8), patience=3)
+    base = dict(embed_dim=16, hidden_size=48, num_layers=1, dropout=0.0, seq_len=64, batch_size=16,
+                n_valid_episodes=2, n_test_episodes=2, train=train)
+    return ChatConfig(**{**base, **overrides})
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session")
+def tiny_chat(corpus_dir):
+    """A one-layer LSTM trained for a few epochs on the test corpus (a few seconds)."""
+    return train_chat(tiny_config(), load_dialogue(corpus_dir))
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory, tiny_chat) -> Path:
+    folder = tmp_path_factory.mktemp("models")
+    save_chat_model(folder / "chat", tiny_chat)
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(models_dir, corpus_dir, tmp_path_factory):
+    """`python app.py` in a subprocess on a free port, serving the tiny model; stopped after the session."""
+    port = free_port()
+    env = {**os.environ, "TEXTLAB_MODELS": str(models_dir), "TEXTLAB_TBBT_DIR": str(corpus_dir),
+           "TEXTLAB_CACHE": str(tmp_path_factory.mktemp("cache"))}
+    log = open(tmp_path_factory.mktemp("app") / "app.log", "w+")
+    proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)], cwd=REPO, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.seek(0)
+            pytest.fail(f"the app did not start:\n{log.read()[-3000:]}")
+        time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()

@@ -1,0 +1,68 @@
+import json
+
+import pytest
+import torch
+
+from textlab.chat import load_chat_model, save_chat_model
+from textlab.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+
+
+def test_round_trip_keeps_tensors_config_and_extras(tmp_path):
+    tensors = {"w": torch.randn(3, 4), "b": torch.arange(5.0)}
+    save_checkpoint(tmp_path, "toy", tensors, {"size": 4}, vocab={"chars": "abc"}, metrics={"loss": 1.5})
+    ckpt = load_checkpoint(tmp_path, "toy")
+    for name in tensors:
+        torch.testing.assert_close(ckpt.tensors[name], tensors[name])
+    assert ckpt.config == {"size": 4}
+    assert ckpt.extras == {"vocab": {"chars": "abc"}, "metrics": {"loss": 1.5}}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "config.json", "manifest.json", "metrics.json", "model.safetensors", "vocab.json"
+    ]
+
+
+def test_missing_corrupt_and_foreign_checkpoints_are_reported(tmp_path):
+    with pytest.raises(CheckpointError, match="no checkpoint"):
+        load_checkpoint(tmp_path, "toy")
+    save_checkpoint(tmp_path, "toy", {"w": torch.ones(2)}, {})
+    with pytest.raises(CheckpointError, match="expected 'chat'"):
+        load_checkpoint(tmp_path, "chat")
+
+    weights = tmp_path / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match="does not match its manifest"):
+        load_checkpoint(tmp_path, "toy")
+
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(CheckpointError, match="unreadable"):
+        load_checkpoint(tmp_path, "toy")
+
+
+def test_half_written_checkpoint_is_caught(tmp_path):
+    """New weights on disk but the old manifest: what a kill between the two writes leaves."""
+    save_checkpoint(tmp_path, "toy", {"w": torch.ones(2)}, {})
+    old_manifest = (tmp_path / "manifest.json").read_bytes()
+    save_checkpoint(tmp_path, "toy", {"w": torch.zeros(2)}, {})
+    (tmp_path / "manifest.json").write_bytes(old_manifest)
+    with pytest.raises(CheckpointError, match="half-written"):
+        load_checkpoint(tmp_path, "toy")
+
+
+def test_chat_model_round_trip(tmp_path, tiny_chat):
+    save_chat_model(tmp_path, tiny_chat)
+    loaded = load_chat_model(tmp_path)
+    assert loaded.vocab == tiny_chat.vocab and loaded.speakers == tiny_chat.speakers
+    for name, tensor in tiny_chat.network.state_dict().items():
+        torch.testing.assert_close(loaded.network.state_dict()[name], tensor)
+    assert loaded.card["test"] == tiny_chat.card["test"]
+
+
+def test_chat_checkpoint_that_does_not_fit_is_refused(tmp_path, tiny_chat):
+    save_chat_model(tmp_path, tiny_chat)
+    config = json.loads((tmp_path / "config.json").read_text())
+    config["hidden_size"] += 1
+    tensors = load_checkpoint(tmp_path, "chat").tensors
+    save_checkpoint(tmp_path, "chat", tensors, config, vocab=json.loads((tmp_path / "vocab.json").read_text()))
+    with pytest.raises(CheckpointError, match="does not fit"):
+        load_chat_model(tmp_path)

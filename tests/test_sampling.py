@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+from textlab.sampling import SamplingConfig, next_token_probs, sample_token
+
+LOGITS = np.array([1.0, 3.0, 2.0, 0.5, 2.5])
+
+
+def test_temperature_zero_is_argmax():
+    assert next_token_probs(LOGITS, 0.0).tolist() == [0, 1, 0, 0, 0]
+    rng = np.random.default_rng(0)
+    assert {sample_token(LOGITS, SamplingConfig(temperature=0.0), rng) for _ in range(20)} == {1}
+
+
+def test_top_k_keeps_exactly_k():
+    probs = next_token_probs(LOGITS, 1.0, top_k=2)
+    assert set(np.flatnonzero(probs)) == {1, 4}
+    assert probs.sum() == pytest.approx(1.0)
+
+
+def test_top_p_keeps_the_smallest_set_reaching_p():
+    full = next_token_probs(LOGITS, 1.0)
+    probs = next_token_probs(LOGITS, 1.0, top_p=0.5)
+    kept = np.flatnonzero(probs)
+    order = np.argsort(-full)
+    assert set(kept) == set(order[: len(kept)])
+    assert full[kept].sum() >= 0.5 and full[kept].sum() - full[kept].min() < 0.5
+    assert np.count_nonzero(next_token_probs(LOGITS, 1.0, top_p=0.01)) == 1
+
+
+def test_higher_temperature_flattens():
+    assert next_token_probs(LOGITS, 2.0).max() < next_token_probs(LOGITS, 0.5).max()
+
+
+def test_same_seed_same_draws():
+    cfg = SamplingConfig(temperature=1.0, top_p=1.0)
+
+    def draws(seed):
+        rng = np.random.default_rng(seed)
+        return [sample_token(LOGITS, cfg, rng) for _ in range(40)]
+
+    assert draws(7) == draws(7)
+    assert draws(7) != draws(8)
+
+
+@pytest.mark.parametrize(
+    "field, value", [("temperature", -0.1), ("temperature", 9), ("top_k", -1), ("top_p", 0), ("max_chars", 0),
+                     ("max_chars", 10**6), ("seed", -5), ("temperature", "hot")]
+)
+def test_out_of_range_settings_are_refused_with_their_name(field, value):
+    with pytest.raises(ValueError, match=field):
+        SamplingConfig(**{field: value})

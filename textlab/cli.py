@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, help="checkpoint folder (default models/chat)")
     train.add_argument("--time-budget", type=float, help="stop after this many seconds, keeping the best epoch")
     train.add_argument("--max-epochs", type=int)
+    train.add_argument("--hidden-size", type=int, help="LSTM units per layer")
+    train.add_argument("--layers", type=int, dest="num_layers", help="stacked LSTM layers")
+    train.add_argument("--batch-size", type=int, help="parallel rows of the character stream")
+    train.add_argument("--seq-len", type=int, help="characters per truncated-backpropagation window")
     train.add_argument("--threads", type=int, help="torch threads (default: all cores)")
     train.set_defaults(run=_train)
 
@@ -75,6 +79,9 @@ def _train(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     cfg = ChatConfig.quick() if args.quick else ChatConfig()
+    for name in ("hidden_size", "num_layers", "batch_size", "seq_len"):
+        if getattr(args, name) is not None:
+            setattr(cfg, name, getattr(args, name))
     if args.time_budget is not None:
         cfg.train.time_budget_s = args.time_budget
     if args.max_epochs is not None:

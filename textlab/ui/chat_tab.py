@@ -73,6 +73,7 @@ def create_tab(slot: ModelSlot[ChatModel]) -> None:
             respond,
             additional_inputs=[user, bot, temperature, top_k, top_p, max_chars, seed],
             examples=[[message, user, DEFAULT_BOT, *DEFAULTS.values()] for message, user in EXAMPLES],
+            example_labels=[f"{user}: {message}" for message, user in EXAMPLES],
             chatbot=gr.Chatbot(elem_id="chat-window", height=420, buttons=["copy"]),
             textbox=gr.Textbox(placeholder="Say something to Sheldon...", elem_id="chat-input", max_lines=4),
             api_name="chat",

@@ -1,0 +1,24 @@
+# textlab as a Hugging Face Docker Space (see the README front matter): non-root, port 7860, app.py.
+FROM python:3.11-slim
+
+ENV PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    GRADIO_ANALYTICS_ENABLED=False \
+    TEXTLAB_HOST=0.0.0.0 \
+    TEXTLAB_PORT=7860 \
+    TEXTLAB_CACHE=/home/user/.cache/textlab
+
+RUN useradd --create-home --uid 1000 user
+WORKDIR /home/user/app
+
+COPY --chown=user requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY --chown=user . .
+USER user
+# The Big Bang Theory transcripts are not redistributable: the image uses the Friends fallback, fetched now so the
+# first start does not wait for it.
+RUN python -c "from textlab.data.registry import SOURCES; SOURCES['friends'].fetch()"
+
+EXPOSE 7860
+CMD ["python", "app.py"]

@@ -1,0 +1,50 @@
+"""A person in Chromium: open the app, type to Sheldon, watch the reply stream in."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    # In CI a missing browser is a failure, not a skip: scripts/test.sh installs it there.
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
+        reason="Debian Chromium is not installed (apt-get install chromium)",
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"],
+    }
+
+
+def test_chat_reply_streams_into_the_page(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("tab", name="Sheldon chat").click()
+    box = page.locator("#chat-input textarea")
+    box.fill("Hey guys.")
+    box.press("Enter")
+    page.locator("[data-testid='user']").filter(has_text="Hey guys.").wait_for(timeout=20_000)
+    bot = page.locator("[data-testid='bot']").last
+    bot.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => { const b = document.querySelectorAll(\"[data-testid='bot']\"); "
+        "return b.length && b[b.length - 1].innerText.trim().length > 3; }",
+        timeout=30_000,
+    )
+    assert len(bot.inner_text().strip()) > 3
+    status = page.locator("#chat-status").inner_text()
+    assert "LSTM" in status and "bits/char" in status
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-tab.png"), full_page=True)

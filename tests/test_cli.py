@@ -1,0 +1,48 @@
+import json
+import subprocess
+import sys
+
+from textlab.chat import load_chat_model
+from textlab.cli import main
+
+from .conftest import REPO
+
+
+def run_cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "textlab", *args], cwd=REPO, capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_eval_chat_prints_bits_per_char_as_json_last(models_dir, corpus_dir, capsys):
+    transcript = corpus_dir / "1_3.txt"
+    assert main(["eval", "chat", "--text", str(transcript), "--model", str(models_dir / "chat")]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["speaker"] == "Sheldon" and result["chars"] > 100 and 0 < result["bits_per_char"] < 2
+    assert main(["eval", "chat", "--text", str(transcript), "--model", str(models_dir / "chat"),
+                 "--speaker", "Leonard"]) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["speaker"] == "Leonard"
+
+
+def test_eval_errors_are_one_clear_line(models_dir, tmp_path, capsys):
+    assert main(["eval", "chat", "--text", str(tmp_path / "missing.txt"), "--model", str(models_dir / "chat")]) == 2
+    assert "missing.txt" in capsys.readouterr().err
+    assert main(["eval", "chat", "--text", str(tmp_path), "--model", str(tmp_path / "none")]) == 2
+    assert "no checkpoint" in capsys.readouterr().err
+
+
+def test_train_chat_writes_a_loadable_checkpoint(corpus_dir, tmp_path, capsys):
+    out = tmp_path / "chat"
+    args = ["train", "chat", "--quick", "--corpus", str(corpus_dir), "--out", str(out), "--threads", "1",
+            "--hidden-size", "24", "--max-epochs", "1", "--batch-size", "8"]
+    assert main(args) == 0
+    chat = load_chat_model(out)
+    assert chat.network.config.hidden_size == 24 and chat.card["config"]["batch_size"] == 8
+    assert chat.card["history"]["stopped"] == "reached 1 epochs"
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["test"]["chars"] > 0
+
+
+def test_cli_help_lists_the_commands():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("train", "eval", "serve"):
+        assert command in result.stdout

@@ -1,0 +1,61 @@
+import threading
+
+from textlab.checkpoints import CheckpointError
+from textlab.loading import ModelSlot
+
+
+def test_slot_loads_a_good_checkpoint_without_training():
+    trained = []
+    slot = ModelSlot("toy", load=lambda: "loaded", train=lambda p: trained.append(1), save=lambda m: None)
+    assert slot.get() is None and slot.status.state == "waiting"
+    assert slot.start().wait(10).ready
+    assert slot.get() == "loaded" and not trained
+
+
+def test_slot_trains_saves_and_reports_progress_when_the_checkpoint_is_unusable():
+    release, saved, seen = threading.Event(), [], []
+
+    def load():
+        raise CheckpointError("models/toy/model.safetensors does not match its manifest")
+
+    def train(progress):
+        progress(0.5, "epoch 1")
+        release.wait(10)
+        return "trained"
+
+    slot = ModelSlot("toy", load, train, saved.append).start()
+    for _ in range(200):
+        if slot.status.state == "training":
+            break
+        threading.Event().wait(0.01)
+    status = slot.status
+    seen.append(status)
+    assert status.state == "training" and status.progress == 0.5
+    assert "does not match its manifest" in status.message and slot.get() is None
+    release.set()
+    assert slot.wait(10).ready
+    assert slot.get() == "trained" and saved == ["trained"]
+    assert "trained just now" in slot.status.message
+
+
+def test_a_failed_training_is_reported_not_raised():
+    def load():
+        raise CheckpointError("no checkpoint")
+
+    def train(progress):
+        raise RuntimeError("no dialogue corpus could be read")
+
+    slot = ModelSlot("toy", load, train, lambda m: None).start()
+    status = slot.wait(10)
+    assert status.state == "failed" and "no dialogue corpus" in status.message and slot.get() is None
+
+
+def test_a_model_that_cannot_be_saved_is_still_served():
+    def load():
+        raise CheckpointError("no checkpoint")
+
+    def save(model):
+        raise PermissionError("read-only file system")
+
+    slot = ModelSlot("toy", load, lambda p: "trained", save).start()
+    assert slot.wait(10).ready and slot.get() == "trained"

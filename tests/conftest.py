@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import socket
@@ -73,33 +74,42 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def start_app(models: Path, corpus: Path, scratch: Path, extra_env: dict | None = None):
+    """`python app.py` in a subprocess on a free port, until the block ends; yields its URL."""
+    port = free_port()
+    env = {**os.environ, "TEXTLAB_MODELS": str(models), "TEXTLAB_TBBT_DIR": str(corpus),
+           "TEXTLAB_CACHE": str(scratch / "cache"), **(extra_env or {})}
+    with open(scratch / f"app-{port}.log", "w+") as log:
+        proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)], cwd=REPO, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            deadline = time.monotonic() + 90
+            while not _answers(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    pytest.fail(f"the app did not start:\n{log.read()[-3000:]}")
+                time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="session")
 def app_url(models_dir, corpus_dir, tmp_path_factory):
-    """`python app.py` in a subprocess on a free port, serving the tiny model; stopped after the session."""
-    port = free_port()
-    env = {**os.environ, "TEXTLAB_MODELS": str(models_dir), "TEXTLAB_TBBT_DIR": str(corpus_dir),
-           "TEXTLAB_CACHE": str(tmp_path_factory.mktemp("cache"))}
-    log = open(tmp_path_factory.mktemp("app") / "app.log", "w+")
-    proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)], cwd=REPO, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.seek(0)
-            pytest.fail(f"the app did not start:\n{log.read()[-3000:]}")
-        time.sleep(0.5)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    """The app serving the tiny model, shared by the API and browser tests."""
+    with start_app(models_dir, corpus_dir, tmp_path_factory.mktemp("app")) as url:
+        yield url

@@ -1,10 +1,11 @@
 import hashlib
+import shutil
 
 import pytest
 
 from textlab.data import registry
 from textlab.data.dialogue import Utterance
-from textlab.data.sources import LocalFolder, PyPIFile, SourceError, URLFile, atomic_write_bytes
+from textlab.data.sources import DebianFile, LocalFolder, PyPIFile, SourceError, URLFile, atomic_write_bytes
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +88,17 @@ def test_an_explicit_corpus_folder_does_not_fall_back(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(SourceError, match="no \\*.txt transcripts"):
         registry.load_dialogue(tmp_path / "empty")
+
+
+@pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg") is None, reason="needs apt-get and dpkg")
+def test_debian_package_file_is_downloaded_unpacked_and_cached(tmp_path, monkeypatch):
+    source = DebianFile("hostname", "usr/share/doc/hostname/copyright")
+    assert b"GNU General Public License" in source.fetch()
+    cached = tmp_path / "cache" / "debian" / "hostname"
+    assert (cached / ".complete").exists()
+    monkeypatch.setenv("PATH", "")  # no apt-get now: the cache must answer
+    assert b"GNU General Public License" in source.fetch()
+    with pytest.raises(SourceError, match="does not contain"):
+        DebianFile("hostname", "no/such/file").fetch()
+    with pytest.raises(SourceError, match="apt-get"):
+        DebianFile("textlab-no-such-package", "x").fetch()

@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", type=Path, help="checkpoint folder (default models/chat)")
     evaluate.set_defaults(run=_eval)
 
+    bench = commands.add_parser("bench", help="run a benchmark in bench/ and refresh its BENCHMARKS.md section")
+    bench.add_argument("task", choices=TASKS)
+    bench.add_argument("options", nargs=argparse.REMAINDER, help="passed to bench/TASK.py (see its --help)")
+    bench.set_defaults(run=_bench)
+
     serve = commands.add_parser("serve", help="serve the app (what `python app.py` does)")
     serve.add_argument("--host", default=os.environ.get("TEXTLAB_HOST", "127.0.0.1"),
                        help="address to listen on (env TEXTLAB_HOST; default 127.0.0.1, 0.0.0.0 for all)")
@@ -58,6 +63,20 @@ def _parser() -> argparse.ArgumentParser:
                        help="also ask Gradio for a public share link (env TEXTLAB_SHARE=1)")
     serve.set_defaults(run=_serve)
     return parser
+
+
+def _bench(args: argparse.Namespace) -> int:
+    import runpy
+
+    from textlab.config import REPO_ROOT
+
+    script = REPO_ROOT / "bench" / f"{args.task}.py"
+    sys.argv = [str(script), *args.options]
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -46,8 +46,12 @@ class ChatConfig:
 
     @classmethod
     def quick(cls) -> ChatConfig:
-        """A small model that trains in a few minutes: what the app trains when no checkpoint is there."""
+        """A small model that trains in a few minutes: what the app trains when no checkpoint is there.
+
+        `$TEXTLAB_TRAIN_BUDGET` (seconds, default 240) caps its training time.
+        """
+        budget = float(os.environ.get("TEXTLAB_TRAIN_BUDGET", 240))
         return cls(
             hidden_size=256, num_layers=1, dropout=0.1, seq_len=96,
-            train=TrainConfig(lr=3e-3, max_epochs=3, patience=1, time_budget_s=240),
+            train=TrainConfig(lr=3e-3, max_epochs=3, patience=1, time_budget_s=budget),
         )

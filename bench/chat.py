@@ -1,0 +1,168 @@
+"""Chat model benchmark: held-out bits per character beside a character n-gram, and training, generation and
+scoring speed. Writes the "chat" section of BENCHMARKS.md.
+
+    python bench/chat.py [--model models/chat] [--repeats 5]      (or: python -m textlab bench chat)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.ngram import CharNGram  # noqa: E402
+from bench.report import machine_line, write_section  # noqa: E402
+from textlab.chat import build_prompt, generate_reply, load_chat_model, speaker_bits_per_char  # noqa: E402
+from textlab.config import ChatConfig  # noqa: E402
+from textlab.data.dialogue import episodes, format_dialogue, iter_speaker_spans  # noqa: E402
+from textlab.data.registry import load_dialogue  # noqa: E402
+from textlab.networks.char_lm import CharLM, CharLMConfig  # noqa: E402
+from textlab.sampling import SamplingConfig  # noqa: E402
+from textlab.text.streams import batchify, tbptt_batches  # noqa: E402
+
+
+def median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def matmul_gflops(repeats: int) -> float:
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    a @ b
+    return 2 * 1024**3 / median_time(lambda: a @ b, repeats * 4) / 1e9
+
+
+def lstm_macs_per_char(cfg: CharLMConfig) -> int:
+    macs, width = 0, cfg.embed_dim
+    for _ in range(cfg.num_layers):
+        macs += 4 * cfg.hidden_size * (width + cfg.hidden_size)
+        width = cfg.hidden_size
+    return macs + cfg.hidden_size * cfg.vocab_size
+
+
+def training_speed(train_text: str, vocab, repeats: int) -> tuple[float, float]:
+    """chars/s and GFLOP/s of full-config training steps (forward, backward, Adam) on real text."""
+    cfg = ChatConfig()
+    network = CharLM(CharLMConfig(len(vocab), cfg.embed_dim, cfg.hidden_size, cfg.num_layers, cfg.dropout))
+    optimizer = torch.optim.Adam(network.parameters())
+    batches = tbptt_batches(batchify(torch.tensor(vocab.encode(train_text[:2_000_000])), cfg.batch_size), cfg.seq_len)
+
+    def step():
+        x, y = next(batches)
+        logits, _ = network(x)
+        loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    step()
+    seconds = median_time(step, repeats + 2)
+    chars_per_s = cfg.batch_size * cfg.seq_len / seconds
+    return chars_per_s, chars_per_s * 6 * lstm_macs_per_char(network.config) / 1e9
+
+
+def generation_speed(chat, context_lines, repeats: int) -> tuple[float, float]:
+    """Median time to the first character (prompt of recent turns) and median chars/s after it, at batch 1."""
+    first, rates = [], []
+    history = [("user" if u.speaker != "Sheldon" else "assistant", u.text) for u in context_lines]
+    for seed in range(repeats * 4):
+        prompt = build_prompt(chat, history[seed : seed + 12], "What do you think about that?", "Penny")
+        start = time.perf_counter()
+        stream = generate_reply(chat, prompt, SamplingConfig(temperature=0.8, max_chars=400, seed=seed))
+        reply = next(stream)
+        first.append(time.perf_counter() - start)
+        rest = list(stream)
+        reply = rest[-1] if rest else reply
+        if len(reply) > 20:
+            rates.append((len(reply) - 1) / (time.perf_counter() - start - first[-1]))
+    return statistics.median(first), statistics.median(rates)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, help="checkpoint folder (default models/chat)")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
+    args = parser.parse_args(argv)
+
+    chat = load_chat_model(args.model)
+    corpus = load_dialogue()
+    by_episode = episodes(corpus.utterances)
+    held_out = chat.card["episodes"]
+    valid = [u for name in held_out["valid"] for u in by_episode[name]]
+    test = [u for name in held_out["test"] for u in by_episode[name]]
+    held = set(held_out["valid"]) | set(held_out["test"])
+    train_text = "".join(format_dialogue(lines) for name, lines in by_episode.items() if name not in held)
+
+    print("scoring held-out episodes...", file=sys.stderr)
+    lstm = {split: speaker_bits_per_char(chat.network, chat.vocab, lines)
+            for split, lines in [("valid", valid), ("test", test)]}
+
+    print("fitting the n-gram baseline...", file=sys.stderr)
+    clean = chat.vocab.keep_known
+    train_clean = clean(train_text)
+    ngram_scores = {}
+    for split, lines in [("valid", valid), ("test", test)]:
+        text = clean(format_dialogue(lines))
+        ngram_scores[split] = (text, [i for s, e in iter_speaker_spans(lines, "Sheldon") for i in range(s, e)])
+    best = None
+    for order in (4, 5, 6, 7):
+        model = CharNGram(order, len(chat.vocab)).fit(train_clean)
+        score = model.bits(*ngram_scores["valid"])
+        print(f"  order {order}: valid {score:.3f} bits/char", file=sys.stderr)
+        if best is None or score < best[1]:
+            best = (order, score, model.bits(*ngram_scores["test"]))
+        del model
+
+    print("timing...", file=sys.stderr)
+    ceiling = matmul_gflops(args.repeats)
+    train_cps, train_gflops = training_speed(train_text, chat.vocab, args.repeats)
+    first_s, gen_cps = generation_speed(chat, test, args.repeats)
+    megabyte = []
+    while sum(len(u.speaker) + len(u.text) + 3 for u in megabyte) < 1_000_000:
+        megabyte += test
+    score_s = median_time(lambda: speaker_bits_per_char(chat.network, chat.vocab, megabyte), max(1, args.repeats // 2))
+
+    cfg = chat.network.config
+    params = sum(p.numel() for p in chat.network.parameters())
+    section = f"""## Sheldon chat (character LSTM)
+
+{machine_line()}. Model: `models/chat`, {cfg.num_layers} x {cfg.hidden_size} LSTM, {params:,} parameters,
+trained {chat.card['history']['seconds'] / 60:.0f} min ({len(chat.card['history']['epochs'])} epochs, best
+{chat.card['history']['best_epoch']}). Held out: {len(held_out['valid'])} validation and {len(held_out['test'])} test
+episodes of {corpus.source}. Medians of {args.repeats}+ runs.
+
+| Sheldon's lines, bits per character | validation | test |
+| --- | --- | --- |
+| character LSTM | {lstm['valid']['bits_per_char']:.3f} | **{lstm['test']['bits_per_char']:.3f}** |
+| character {best[0]}-gram, Witten-Bell (order chosen on validation) | {best[1]:.3f} | {best[2]:.3f} |
+| characters scored | {lstm['valid']['chars']:,} | {lstm['test']['chars']:,} |
+
+Target: at most 2.0 bits/char on held-out Sheldon lines (aim 1.85).
+
+| speed | figure |
+| --- | --- |
+| training, full config (batch 64 x 128, fwd + bwd + Adam) | {train_cps:,.0f} chars/s, {train_gflops:.0f} GFLOP/s |
+| 1024 x 1024 float32 matmul, same run (the ceiling) | {ceiling:.0f} GFLOP/s |
+| reply: time to first character (prompt of up to 400 chars) | {first_s * 1000:.0f} ms (target 100 ms) |
+| reply: generation at batch 1 | {gen_cps:,.0f} chars/s (target 1,000) |
+| `eval chat` scoring 1 MB of transcript | {score_s:.1f} s |
+"""
+    write_section(args.out, "chat", section)
+    print(section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

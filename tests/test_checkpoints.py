@@ -66,3 +66,36 @@ def test_chat_checkpoint_that_does_not_fit_is_refused(tmp_path, tiny_chat):
     save_checkpoint(tmp_path, "chat", tensors, config, vocab=json.loads((tmp_path / "vocab.json").read_text()))
     with pytest.raises(CheckpointError, match="does not fit"):
         load_chat_model(tmp_path)
+
+
+WRITER = """
+import sys, torch
+from textlab.checkpoints import save_checkpoint
+step = 0
+while True:
+    step += 1
+    save_checkpoint(sys.argv[1], "toy", {"w": torch.full((1_000_000,), float(step))}, {"step": step})
+"""
+
+
+def test_a_writer_killed_mid_save_never_leaves_a_checkpoint_that_loads_wrong(tmp_path):
+    """SIGKILL a process that keeps rewriting a checkpoint: what is left either loads whole or is refused."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import REPO
+
+    for delay in (0.4, 0.55, 0.7, 0.85, 1.0, 1.2):
+        folder = tmp_path / f"kill-{delay}"
+        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(folder)], cwd=REPO)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        try:
+            ckpt = load_checkpoint(folder, "toy")
+        except CheckpointError:
+            continue  # refused: the app retrains
+        step = ckpt.config["step"]
+        assert torch.equal(ckpt.tensors["w"], torch.full((1_000_000,), float(step)))  # weights match their config

@@ -46,3 +46,18 @@ def test_cli_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("train", "eval", "serve"):
         assert command in result.stdout
+
+
+def test_train_can_continue_from_a_checkpoint(corpus_dir, tmp_path, capsys):
+    base = ["train", "chat", "--quick", "--corpus", str(corpus_dir), "--threads", "1", "--hidden-size", "24",
+            "--max-epochs", "1", "--batch-size", "8"]
+    assert main([*base, "--out", str(tmp_path / "a")]) == 0
+    first = load_chat_model(tmp_path / "a")
+    assert main([*base, "--out", str(tmp_path / "b"), "--init-from", str(tmp_path / "a"), "--lr", "1e-3"]) == 0
+    second = load_chat_model(tmp_path / "b")
+    assert second.card["earlier_runs"] == [first.card["history"]]
+    assert second.card["config"]["train"]["lr"] == 1e-3
+    capsys.readouterr()
+    other_size = [*base, "--hidden-size", "32", "--out", str(tmp_path / "c"), "--init-from", str(tmp_path / "a")]
+    assert main(other_size) == 2
+    assert "cannot continue from a model" in capsys.readouterr().err

@@ -30,23 +30,34 @@ def train_chat(
     on_step: Callable[[Step], None] | None = None,
     on_epoch: Callable[[EpochRecord], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    init: ChatModel | None = None,
 ) -> ChatModel:
-    """Train a character LSTM on `corpus`; the returned model's card holds its history and held-out figures."""
+    """Train a character LSTM on `corpus`; the returned model's card holds its history and held-out figures.
+
+    With `init`, training continues from that model's weights (same vocabulary and network configuration).
+    """
     by_episode = episodes(corpus.utterances)
     train_names, valid_names, test_names = split_episodes(
         list(by_episode), cfg.n_valid_episodes, cfg.n_test_episodes, cfg.split_seed
     )
-    lines = {name: by_episode[name] for name in by_episode}
-    train_text = "".join(format_dialogue(lines[n]) for n in train_names)
-    valid_lines = [u for n in valid_names for u in lines[n]]
-    test_lines = [u for n in test_names for u in lines[n]]
+    train_text = "".join(format_dialogue(by_episode[n]) for n in train_names)
+    valid_lines = [u for n in valid_names for u in by_episode[n]]
+    test_lines = [u for n in test_names for u in by_episode[n]]
 
     vocab = CharVocab.build(train_text + "\n")
-    speakers = [s for s, _ in Counter(u.speaker for n in train_names for u in lines[n]).most_common(N_SPEAKERS)]
+    speakers = [s for s, _ in Counter(u.speaker for n in train_names for u in by_episode[n]).most_common(N_SPEAKERS)]
     bot = DEFAULT_BOT if DEFAULT_BOT in speakers else speakers[0]
 
     torch.manual_seed(cfg.train.seed)
-    network = CharLM(CharLMConfig(len(vocab), cfg.embed_dim, cfg.hidden_size, cfg.num_layers, cfg.dropout))
+    network_config = CharLMConfig(len(vocab), cfg.embed_dim, cfg.hidden_size, cfg.num_layers, cfg.dropout)
+    network, earlier_runs = CharLM(network_config), []
+    if init is not None:
+        if init.vocab != vocab or init.network.config != network_config:
+            raise ValueError(
+                f"cannot continue from a model with {init.network.config} and {len(init.vocab)} characters: "
+                f"this configuration and corpus give {network_config}"
+            )
+        network, earlier_runs = init.network, [*init.card.get("earlier_runs", []), init.card.get("history")]
     rows = batchify(torch.tensor(vocab.encode(train_text)), cfg.batch_size)
     state = None
 
@@ -86,6 +97,7 @@ def train_chat(
         "parameters": sum(p.numel() for p in network.parameters()),
         "config": asdict(cfg),
         "history": history.to_dict(),
+        "earlier_runs": earlier_runs,
         "valid": valid,
         "test": test,
         "speaker": bot,

@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, help="checkpoint folder (default models/chat)")
     train.add_argument("--time-budget", type=float, help="stop after this many seconds, keeping the best epoch")
     train.add_argument("--max-epochs", type=int)
+    train.add_argument("--lr", type=float, help="initial learning rate")
+    train.add_argument("--init-from", type=Path, help="continue training the checkpoint in this folder")
     train.add_argument("--hidden-size", type=int, help="LSTM units per layer")
     train.add_argument("--layers", type=int, dest="num_layers", help="stacked LSTM layers")
     train.add_argument("--batch-size", type=int, help="parallel rows of the character stream")
@@ -90,7 +92,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     import torch
 
-    from textlab.chat import chat_dir, save_chat_model
+    from textlab.chat import chat_dir, load_chat_model, save_chat_model
     from textlab.chat_training import train_chat
     from textlab.config import ChatConfig
     from textlab.data.registry import load_dialogue
@@ -105,6 +107,9 @@ def _train(args: argparse.Namespace) -> int:
         cfg.train.time_budget_s = args.time_budget
     if args.max_epochs is not None:
         cfg.train.max_epochs = args.max_epochs
+    if args.lr is not None:
+        cfg.train.lr = args.lr
+    init = load_chat_model(args.init_from) if args.init_from else None
     corpus = load_dialogue(args.corpus)
     for note in corpus.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -126,7 +131,7 @@ def _train(args: argparse.Namespace) -> int:
             f"{extra}, lr {record.lr:.2g}, {record.seconds:.0f}s"
         )
 
-    chat = train_chat(cfg, corpus, on_step=on_step, on_epoch=on_epoch)
+    chat = train_chat(cfg, corpus, on_step=on_step, on_epoch=on_epoch, init=init)
     bar.close()
     out = args.out or chat_dir()
     save_chat_model(out, chat)

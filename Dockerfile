@@ -12,7 +12,9 @@ RUN useradd --create-home --uid 1000 user
 WORKDIR /home/user/app
 
 COPY --chown=user requirements.txt .
-RUN pip install -r requirements.txt
+# PyTorch's CPU-only build first (PyPI's default torch wheel carries CUDA, several GB this Space does not use).
+RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
+    && pip install -r requirements.txt
 
 COPY --chown=user . .
 USER user

@@ -5,16 +5,18 @@ from textlab.chat import CONTEXT_CHARS, build_prompt, generate_reply, model_card
 from textlab.data.dialogue import Utterance
 from textlab.sampling import SamplingConfig
 
+from .conftest import SHELDON
+
 
 def test_prompt_is_the_conversation_as_dialogue_lines(tiny_chat):
     history = [("user", "Hi Sheldon."), ("assistant", "Bazinga!")]
     prompt = build_prompt(tiny_chat, history, "Sheldon,   move over.\n", "Penny", "Sheldon")
-    assert prompt == "Penny: Hi Sheldon.\nSheldon: Bazinga!\nPenny: Sheldon, move over.\nSheldon:"
+    assert prompt == "\nPenny: Hi Sheldon.\nSheldon: Bazinga!\nPenny: Sheldon, move over.\nSheldon:"
 
 
 def test_prompt_cleans_unknown_characters_and_keeps_the_recent_end(tiny_chat):
     prompt = build_prompt(tiny_chat, [], "Hi \U0001f600 Sheldon \u4f60\u597d\x00", "Penny")
-    assert prompt == "Penny: Hi Sheldon\nSheldon:"
+    assert prompt == "\nPenny: Hi Sheldon\nSheldon:"
     long = build_prompt(tiny_chat, [], "Sheldon " * 2000, "Penny")
     assert len(long) == CONTEXT_CHARS and long.endswith("\nSheldon:")
 
@@ -42,8 +44,6 @@ def test_reply_streams_one_line_and_is_reproducible(tiny_chat):
 
 def test_greedy_reply_is_a_line_sheldon_says_in_the_corpus(tiny_chat):
     """Every Sheldon line in the test corpus is one of four sentences; a trained model repeats one of them."""
-    from tests.conftest import SHELDON
-
     prompt = build_prompt(tiny_chat, [], "Hey guys.", "Penny")
     reply = list(generate_reply(tiny_chat, prompt, SamplingConfig(temperature=0.0)))[-1]
     assert reply in SHELDON

@@ -33,10 +33,10 @@ def test_parse_line(line, expected):
 
 
 def test_read_folder_orders_episodes_numerically(tmp_path):
-    for name in ("1_10", "1_2", "2_1"):
+    for name in ("1_10", "1_2", "2_1", "notes", "s01e01"):
         (tmp_path / f"{name}.txt").write_text(f"Scene: x\nSheldon: episode {name}\n")
     lines = read_transcript_folder(tmp_path)
-    assert [u.episode for u in lines] == ["1_2", "1_10", "2_1"]
+    assert [u.episode for u in lines] == ["1_2", "1_10", "2_1", "notes", "s01e01"]
     with pytest.raises(FileNotFoundError):
         read_transcript_folder(tmp_path / "missing")
 

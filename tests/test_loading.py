@@ -31,7 +31,7 @@ def test_slot_trains_saves_and_reports_progress_when_the_checkpoint_is_unusable(
     status = slot.status
     seen.append(status)
     assert status.state == "training" and status.progress == 0.5
-    assert "does not match its manifest" in status.message and slot.get() is None
+    assert "missing or damaged" in status.message and "models/toy" not in status.message and slot.get() is None
     release.set()
     assert slot.wait(10).ready
     assert slot.get() == "trained" and saved == ["trained"]
@@ -55,7 +55,17 @@ def test_a_model_that_cannot_be_saved_is_still_served():
         raise CheckpointError("no checkpoint")
 
     def save(model):
-        raise PermissionError("read-only file system")
+        raise TypeError("not serialisable")
 
     slot = ModelSlot("toy", load, lambda p: "trained", save).start()
     assert slot.wait(10).ready and slot.get() == "trained"
+
+
+def test_an_unexpected_load_error_trains_but_keeps_the_files():
+    saved = []
+
+    def load():
+        raise MemoryError("out of memory")
+
+    slot = ModelSlot("toy", load, lambda p: "trained", saved.append).start()
+    assert slot.wait(10).ready and slot.get() == "trained" and saved == []

@@ -45,8 +45,17 @@ def test_same_seed_same_draws():
 
 @pytest.mark.parametrize(
     "field, value", [("temperature", -0.1), ("temperature", 9), ("top_k", -1), ("top_p", 0), ("max_chars", 0),
-                     ("max_chars", 10**6), ("seed", -5), ("temperature", "hot")]
+                     ("max_chars", 10**6), ("seed", -5), ("temperature", float("nan"))]
 )
 def test_out_of_range_settings_are_refused_with_their_name(field, value):
     with pytest.raises(ValueError, match=field):
         SamplingConfig(**{field: value})
+
+
+def test_a_setting_that_is_not_a_number_is_a_type_error():
+    with pytest.raises(TypeError, match="temperature must be a number"):
+        SamplingConfig(temperature="hot")
+
+
+def test_top_k_with_ties_keeps_exactly_k():
+    assert np.count_nonzero(next_token_probs(np.array([1.0, 1.0, 1.0, 0.0]), 1.0, top_k=2)) == 2

@@ -5,7 +5,8 @@ import pytest
 
 from textlab.data import registry
 from textlab.data.dialogue import Utterance
-from textlab.data.sources import DebianFile, LocalFolder, PyPIFile, SourceError, URLFile, atomic_write_bytes
+from textlab.data.sources import DebianFile, LocalFolder, PyPIFile, SourceError, URLFile
+from textlab.files import atomic_write_bytes
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ CONTEXT_CHARS = 400  # recent conversation fed to the model before it answers
 
 
 def chat_dir() -> Path:
+    """The chat checkpoint folder: `models/chat`, or `$TEXTLAB_MODELS/chat`."""
     return models_dir() / "chat"
 
 
@@ -43,6 +44,7 @@ class ChatModel:
 
 
 def save_chat_model(folder: Path, chat: ChatModel) -> None:
+    """Write `chat` as a checkpoint: weights, network config, vocabulary and speakers, and its card."""
     save_checkpoint(
         folder, KIND, chat.network.state_dict(), vars(chat.network.config),
         vocab={"chars": "".join(chat.vocab.chars), "speakers": chat.speakers},
@@ -96,7 +98,7 @@ def build_prompt(
         raise ValueError("type a message first")
     turns = [Utterance("chat", user if role == "user" else bot, _one_line(said, chat.vocab)) for role, said in history]
     turns.append(Utterance("chat", user, text))
-    prompt = format_dialogue(t for t in turns if t.text) + f"{bot}:"
+    prompt = "\n" + format_dialogue(t for t in turns if t.text) + f"{bot}:"  # a new line, as in training
     return prompt[-CONTEXT_CHARS:]
 
 
@@ -150,6 +152,12 @@ def char_nll(
     return nll
 
 
+def normalise_lines(utterances: Iterable[Utterance], vocab: CharVocab) -> list[Utterance]:
+    """Utterances as the model reads them: known characters, one line each; empty ones dropped."""
+    lines = [Utterance(u.episode, _one_line(u.speaker, vocab), _one_line(u.text, vocab)) for u in utterances]
+    return [u for u in lines if u.speaker and u.text]
+
+
 def speaker_bits_per_char(
     network: CharLM, vocab: CharVocab, utterances: Iterable[Utterance], speaker: str = DEFAULT_BOT
 ) -> dict[str, float]:
@@ -158,8 +166,7 @@ def speaker_bits_per_char(
     Returns bits per character over the text of that speaker's lines (the `Speaker:` tag is given, not scored),
     the number of characters and lines scored, and bits per character over the whole dialogue.
     """
-    lines = [Utterance(u.episode, _one_line(u.speaker, vocab), _one_line(u.text, vocab)) for u in utterances]
-    lines = [u for u in lines if u.speaker and u.text]
+    lines = normalise_lines(utterances, vocab)
     text = format_dialogue(lines)
     spans = list(iter_speaker_spans(lines, speaker))
     if not spans:

@@ -24,6 +24,10 @@ from textlab.training import EpochRecord, Step, fit
 N_SPEAKERS = 8  # main characters offered in the app
 
 
+def network_config(cfg: ChatConfig, vocab_size: int) -> CharLMConfig:
+    return CharLMConfig(vocab_size, cfg.embed_dim, cfg.hidden_size, cfg.num_layers, cfg.dropout)
+
+
 def train_chat(
     cfg: ChatConfig,
     corpus: DialogueCorpus,
@@ -47,15 +51,18 @@ def train_chat(
     vocab = CharVocab.build(train_text + "\n")
     speakers = [s for s, _ in Counter(u.speaker for n in train_names for u in by_episode[n]).most_common(N_SPEAKERS)]
     bot = DEFAULT_BOT if DEFAULT_BOT in speakers else speakers[0]
+    for split, names in (("validation", valid_names), ("test", test_names)):
+        if not any(u.speaker.lower() == bot.lower() for n in names for u in by_episode[n]):
+            raise ValueError(f"{bot} has no lines in the {split} episodes: give a corpus with more episodes")
 
     torch.manual_seed(cfg.train.seed)
-    network_config = CharLMConfig(len(vocab), cfg.embed_dim, cfg.hidden_size, cfg.num_layers, cfg.dropout)
-    network, earlier_runs = CharLM(network_config), []
+    wanted = network_config(cfg, len(vocab))
+    network, earlier_runs = CharLM(wanted), []
     if init is not None:
-        if init.vocab != vocab or init.network.config != network_config:
+        if init.vocab != vocab or init.network.config != wanted:
             raise ValueError(
                 f"cannot continue from a model with {init.network.config} and {len(init.vocab)} characters: "
-                f"this configuration and corpus give {network_config}"
+                f"this configuration and corpus give {wanted}"
             )
         network, earlier_runs = init.network, [*init.card.get("earlier_runs", []), init.card.get("history")]
     rows = batchify(torch.tensor(vocab.encode(train_text)), cfg.batch_size)

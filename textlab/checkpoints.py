@@ -23,7 +23,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 
-from textlab.data.sources import atomic_write_bytes, sha256_file
+from textlab.files import atomic_write_bytes, sha256_file
 
 FORMAT_VERSION = 1
 WEIGHTS = "model.safetensors"
@@ -72,12 +72,14 @@ def load_checkpoint(folder: Path, kind: str) -> Checkpoint:
         raise CheckpointError(f"no checkpoint in {folder} ({MANIFEST} is missing)") from None
     except (OSError, ValueError) as e:
         raise CheckpointError(f"{folder / MANIFEST} is unreadable: {e}; {fix}") from e
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise CheckpointError(f"{folder / MANIFEST} is not a checkpoint manifest; {fix}")
     if manifest.get("format") != FORMAT_VERSION or manifest.get("kind") != kind:
         raise CheckpointError(
             f"{folder} holds a {manifest.get('kind')!r} checkpoint of format {manifest.get('format')}, "
             f"expected {kind!r} of format {FORMAT_VERSION}; {fix}"
         )
-    files = manifest.get("files", {})
+    files = manifest["files"]
     for name in (WEIGHTS, "config.json"):
         if name not in files:
             raise CheckpointError(f"{folder / MANIFEST} does not list {name}; {fix}")

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ValueError, FileNotFoundError, RuntimeError) as e:
+    except (ValueError, OSError, RuntimeError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
 
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score a model on data you give it; prints JSON last")
     evaluate.add_argument("task", choices=TASKS)
     evaluate.add_argument("--text", type=Path, required=True, help="a `Speaker: line` transcript")
-    evaluate.add_argument("--speaker", default="Sheldon", help="whose lines to score (default Sheldon)")
+    evaluate.add_argument("--speaker", help="whose lines to score (default: the model's, Sheldon)")
     evaluate.add_argument("--model", type=Path, help="checkpoint folder (default models/chat)")
     evaluate.set_defaults(run=_eval)
 
@@ -58,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the app (what `python app.py` does)")
     serve.add_argument("--host", default=os.environ.get("TEXTLAB_HOST", "127.0.0.1"),
                        help="address to listen on (env TEXTLAB_HOST; default 127.0.0.1, 0.0.0.0 for all)")
-    port = int(os.environ.get("TEXTLAB_PORT") or os.environ.get("PORT") or 7860)
+    port = os.environ.get("TEXTLAB_PORT") or os.environ.get("PORT") or "7860"
     serve.add_argument("--port", type=int, default=port,
                        help="port (env TEXTLAB_PORT or PORT; default 7860)")
     serve.add_argument("--share", action="store_true", default=os.environ.get("TEXTLAB_SHARE", "") in ("1", "true"),
@@ -142,11 +142,12 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from textlab.chat import load_chat_model, speaker_bits_per_char
+    from textlab.chat import DEFAULT_BOT, load_chat_model, speaker_bits_per_char
     from textlab.data.dialogue import parse_transcript
 
     chat = load_chat_model(args.model)
     lines = parse_transcript(args.text.read_text(encoding="utf-8", errors="replace").splitlines(), args.text.stem)
-    figures = speaker_bits_per_char(chat.network, chat.vocab, lines, args.speaker)
-    print(json.dumps({"speaker": args.speaker, **figures}))
+    speaker = args.speaker or chat.card.get("speaker", DEFAULT_BOT)
+    figures = speaker_bits_per_char(chat.network, chat.vocab, lines, speaker)
+    print(json.dumps({"speaker": speaker, **figures}))
     return 0

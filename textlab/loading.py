@@ -31,6 +31,9 @@ class SlotStatus:
 
 
 class ModelSlot(Generic[Model]):
+    """One model of the app. `load` raises CheckpointError when there is no usable checkpoint; `train` then
+    builds a model (reporting progress) and `save` writes it so that the next start loads it."""
+
     def __init__(
         self,
         name: str,
@@ -38,8 +41,6 @@ class ModelSlot(Generic[Model]):
         train: Callable[[Progress], Model],
         save: Callable[[Model], None],
     ):
-        """`load` raises CheckpointError when there is no usable checkpoint; `train` then builds a model
-        (reporting progress) and `save` writes it so that the next start loads it."""
         self.name, self._load, self._train, self._save = name, load, train, save
         self._model: Model | None = None
         self._status = SlotStatus("waiting", f"The {name} model has not started loading.")
@@ -74,15 +75,16 @@ class ModelSlot(Generic[Model]):
             self._status = SlotStatus("ready", f"The {self.name} model is ready.")
             return
         except CheckpointError as e:
-            reason = str(e)
-            log.warning("%s: %s; training a quick model instead", self.name, reason)
-        except Exception as e:  # a checkpoint must never stop the app: retrain instead
-            reason = f"loading failed unexpectedly ({type(e).__name__}: {e})"
+            # The full reason names server paths: it goes to the log, the page gets the gist.
+            log.warning("%s: %s; training a quick model instead", self.name, e)
+            reason, replace = "its checkpoint is missing or damaged", True
+        except Exception:  # a checkpoint must never stop the app; but keep the files for someone to look at
             log.exception("%s: loading failed; training a quick model instead", self.name)
+            reason, replace = "its checkpoint could not be loaded", False
 
         def progress(fraction: float, what: str) -> None:
             self._status = SlotStatus(
-                "training", f"No usable {self.name} model ({reason}). Training a quick one: {what}", fraction
+                "training", f"The {self.name} model is not usable ({reason}). Training a quick one: {what}", fraction
             )
 
         progress(0.0, "starting")
@@ -92,9 +94,10 @@ class ModelSlot(Generic[Model]):
             log.exception("%s: training failed", self.name)
             self._status = SlotStatus("failed", f"The {self.name} model could not be trained: {e}")
             return
-        try:
-            self._save(model)
-        except OSError:
-            log.exception("%s: the trained model could not be saved; serving it from memory", self.name)
+        if replace:
+            try:
+                self._save(model)
+            except Exception:
+                log.exception("%s: the trained model could not be saved; serving it from memory", self.name)
         self._model = model
         self._status = SlotStatus("ready", f"The {self.name} model is ready (trained just now: {reason}).")

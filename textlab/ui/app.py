@@ -1,6 +1,7 @@
 """The whole app: one tab per capability, each built by its own module.
 
-A new tab is a module with `TITLE`, a `*_slot()` factory for its model and `create_tab(slot)`; add it to TABS.
+A new tab is a module with `TITLE`, `slot()` (its model, loading or training) and `create_tab(slot)`; add it
+to TABS and nothing else changes.
 """
 
 from __future__ import annotations

@@ -30,10 +30,13 @@ EXAMPLES = [  # message, who says it
     ("Leonard says you owe him an apology.", "Penny"),
     ("I just got back from the comic book store.", "Howard"),
 ]
-DEFAULTS = {"temperature": 0.7, "top_k": 0, "top_p": 0.95, "max_chars": 300, "seed": -1}
+_SAMPLING = SamplingConfig()
+DEFAULTS = {"temperature": _SAMPLING.temperature, "top_k": _SAMPLING.top_k, "top_p": _SAMPLING.top_p,
+            "max_chars": _SAMPLING.max_chars, "seed": -1}
 
 
 def slot() -> ModelSlot[ChatModel]:
+    """The chat model: `models/chat`, or a quick one trained in the background."""
     return ModelSlot("chat", load_chat_model, train_quick_chat, lambda chat: save_chat_model(chat_dir(), chat))
 
 
@@ -42,8 +45,8 @@ def create_tab(slot: ModelSlot[ChatModel]) -> None:
     with gr.Tab(TITLE, id="chat"):
         status = gr.Markdown(status_markdown(slot.status, _card(slot)), elem_id="chat-status")
         with gr.Row():
-            user = gr.Dropdown(MAIN_CHARACTERS[1:], value="Penny", allow_custom_value=True, label="You speak as")
-            bot = gr.Dropdown(MAIN_CHARACTERS, value=DEFAULT_BOT, allow_custom_value=True, label="Who answers")
+            user = gr.Dropdown(**_speaker_choices(slot, answering=False), allow_custom_value=True, label="You speak as")
+            bot = gr.Dropdown(**_speaker_choices(slot, answering=True), allow_custom_value=True, label="Who answers")
         with gr.Accordion("Sampling", open=False):
             with gr.Row():
                 temperature = gr.Slider(
@@ -65,7 +68,7 @@ def create_tab(slot: ModelSlot[ChatModel]) -> None:
                     max_chars=int(max_chars), seed=None if seed is None or int(seed) < 0 else int(seed),
                 )
                 prompt = build_prompt(chat, _turns(history), _text(message), str(user or ""), str(bot or ""))
-            except (TypeError, ValueError) as e:
+            except (TypeError, ValueError, OverflowError) as e:
                 raise gr.Error(str(e)) from None
             yield from generate_reply(chat, prompt, sampling)
 
@@ -75,7 +78,7 @@ def create_tab(slot: ModelSlot[ChatModel]) -> None:
             examples=[[message, user, DEFAULT_BOT, *DEFAULTS.values()] for message, user in EXAMPLES],
             example_labels=[f"{user}: {message}" for message, user in EXAMPLES],
             chatbot=gr.Chatbot(elem_id="chat-window", height=420, buttons=["copy"]),
-            textbox=gr.Textbox(placeholder="Say something to Sheldon...", elem_id="chat-input", max_lines=4),
+            textbox=gr.Textbox(placeholder="Say something...", elem_id="chat-input", max_lines=4),
             api_name="chat",
             api_description="Reply as a sitcom character, streamed. Inputs: message, then the additional inputs.",
             fill_height=False,
@@ -84,9 +87,24 @@ def create_tab(slot: ModelSlot[ChatModel]) -> None:
         timer = gr.Timer(1.0, active=not slot.status.ready)
 
         def refresh():
-            return status_markdown(slot.status, _card(slot)), gr.Timer(active=not slot.status.ready)
+            ready = slot.status.ready
+            speakers = (gr.Dropdown(**_speaker_choices(slot, a)) if ready else gr.skip() for a in (False, True))
+            return status_markdown(slot.status, _card(slot)), *speakers, gr.Timer(active=not ready)
 
-        timer.tick(refresh, outputs=[status, timer], api_visibility="private", show_progress="hidden")
+        timer.tick(
+            refresh, outputs=[status, user, bot, timer], api_visibility="private", show_progress="hidden", queue=False
+        )
+
+
+def _speaker_choices(slot: ModelSlot[ChatModel], answering: bool) -> dict:
+    """Dropdown choices: the loaded model's main characters, else the show's; the answerer first by default."""
+    chat = slot.get()
+    speakers = chat.speakers if chat else MAIN_CHARACTERS
+    bot = chat.card.get("speaker", DEFAULT_BOT) if chat else DEFAULT_BOT
+    if answering:
+        return {"choices": speakers, "value": bot}
+    others = [s for s in speakers if s != bot] or speakers
+    return {"choices": others, "value": others[0]}
 
 
 def _card(slot: ModelSlot[ChatModel]) -> str:

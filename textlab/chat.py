@@ -128,7 +128,7 @@ def generate_reply(chat: ChatModel, prompt: str, sampling: SamplingConfig) -> It
 
 
 def char_nll(
-    network: CharLM, ids: torch.Tensor, chunk: int = 1024, context: int = 256, batch: int = 64
+    network: CharLM, ids: torch.Tensor, chunk: int = 2048, context: int = 256, batch: int = 64
 ) -> torch.Tensor:
     """Negative log-likelihood (nats) of `ids[1:]`, each character given every character before it.
 
@@ -139,7 +139,7 @@ def char_nll(
     n = ids.numel() - 1
     nll = torch.empty(n)
     windows = [(max(0, start - context), min(n, start + chunk), start) for start in range(0, n, chunk)]
-    with torch.no_grad():
+    with torch.inference_mode():
         for i in range(0, len(windows), batch):
             group = windows[i : i + batch]
             x = torch.zeros(len(group), max(end - a for a, end, _ in group), dtype=torch.long)

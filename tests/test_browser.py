@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import start_app
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -48,3 +50,13 @@ def test_chat_reply_streams_into_the_page(page, app_url):
     assert "LSTM" in status and "bits/char" in status
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "chat-tab.png"), full_page=True)
+
+
+def test_page_shows_training_progress_then_the_model_card(page, corpus_dir, tmp_path):
+    """No checkpoint: the tab says it is training, then shows the card of the model it trained, without a reload."""
+    with start_app(tmp_path / "models", corpus_dir, tmp_path, extra_env={"TEXTLAB_TRAIN_BUDGET": "3"}) as url:
+        page.goto(url)
+        status = page.locator("#chat-status")
+        status.get_by_text("Not ready yet").or_(status.get_by_text("bits/char")).first.wait_for(timeout=20_000)
+        status.get_by_text("bits/char").wait_for(timeout=90_000)
+        assert "1 x 256 units" in status.inner_text()  # the quick configuration

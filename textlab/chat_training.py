@@ -35,16 +35,20 @@ def train_chat(
     on_epoch: Callable[[EpochRecord], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     init: ChatModel | None = None,
+    extra: DialogueCorpus | None = None,
 ) -> ChatModel:
     """Train a character LSTM on `corpus`; the returned model's card holds its history and held-out figures.
 
     With `init`, training continues from that model's weights (same vocabulary and network configuration).
+    `extra` adds another show's dialogue to the training text only; validation and test stay in `corpus`.
     """
     by_episode = episodes(corpus.utterances)
     train_names, valid_names, test_names = split_episodes(
         list(by_episode), cfg.n_valid_episodes, cfg.n_test_episodes, cfg.split_seed
     )
     train_text = "".join(format_dialogue(by_episode[n]) for n in train_names)
+    if extra is not None:
+        train_text += format_dialogue(extra.utterances)
     valid_lines = [u for n in valid_names for u in by_episode[n]]
     test_lines = [u for n in test_names for u in by_episode[n]]
 
@@ -99,6 +103,7 @@ def train_chat(
         "corpus": corpus.name,
         "source": corpus.source,
         "notes": corpus.notes,
+        "extra_training_text": extra.source if extra else None,
         "train_chars": len(train_text),
         "episodes": {"train": len(train_names), "valid": valid_names, "test": test_names},
         "parameters": sum(p.numel() for p in network.parameters()),

@@ -12,6 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 TASKS = ("chat",)
+BENCHES = ("chat", "chat_mix")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(run=_eval)
 
     bench = commands.add_parser("bench", help="run a benchmark in bench/ and refresh its BENCHMARKS.md section")
-    bench.add_argument("task", choices=TASKS)
+    bench.add_argument("task", choices=BENCHES)
     bench.add_argument("options", nargs=argparse.REMAINDER, help="passed to bench/TASK.py (see its --help)")
     bench.set_defaults(run=_bench)
 

@@ -146,12 +146,17 @@ def main(argv: list[str] | None = None) -> int:
 
     cfg = chat.network.config
     params = sum(p.numel() for p in chat.network.parameters())
+    runs = [*chat.card.get("earlier_runs", []), chat.card["history"]]
+    minutes = sum(run["seconds"] for run in runs) / 60
+    epochs = sum(len(run["epochs"]) for run in runs)
     section = f"""## Sheldon chat (character LSTM)
 
-{machine_line()}. Model: `models/chat`, {cfg.num_layers} x {cfg.hidden_size} LSTM, {params:,} parameters,
-trained {chat.card['history']['seconds'] / 60:.0f} min ({len(chat.card['history']['epochs'])} epochs, best
-{chat.card['history']['best_epoch']}). Held out: {len(held_out['valid'])} validation and {len(held_out['test'])} test
-episodes of {corpus.source}. Medians of {args.repeats}+ runs.
+{machine_line()}.
+
+Model: `models/chat`, {cfg.num_layers} x {cfg.hidden_size} LSTM, {params:,} parameters, trained {minutes:.0f} min on
+this machine in {len(runs)} run(s), {epochs} epochs in all (the last partial epochs count as one). Held out:
+{len(held_out['valid'])} validation and {len(held_out['test'])} test episodes of {corpus.source}. Timings are medians
+of {args.repeats} or more runs.
 
 | {bot}'s lines, bits per character | validation | test |
 | --- | --- | --- |

@@ -84,7 +84,9 @@ def create_tab(slot: ModelSlot[ChatModel]) -> None:
             fill_height=False,
         )
 
-        timer = gr.Timer(1.0, active=not slot.status.ready)
+        # Every page starts polling: the first tick brings the status, card and speakers up to date (the model may
+        # have become ready after this page was built) and stops the timer once the model is ready.
+        timer = gr.Timer(1.0)
 
         def refresh():
             ready = slot.status.ready

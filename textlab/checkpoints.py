@@ -4,6 +4,7 @@
       model.safetensors   weights (no pickle anywhere)
       config.json         what rebuilds the network
       vocab.json, metrics.json, provenance.json, ...   whatever the capability keeps beside it
+      tokenizer.model, ...   binary side files (never unpickled: the capability parses them itself)
       manifest.json       format version, kind, sha256 of every file above; written last
 
 Each file is written atomically (temporary file + rename) and the manifest goes last, so a checkpoint interrupted
@@ -39,18 +40,29 @@ class Checkpoint:
     kind: str
     tensors: dict[str, torch.Tensor]
     config: dict[str, Any]
-    extras: dict[str, Any]  # the side files by name: {"vocab": ..., "metrics": ...}
+    extras: dict[str, Any]  # the JSON side files by name: {"vocab": ..., "metrics": ...}
     created: str
+    blobs: dict[str, bytes]  # the binary side files by file name
 
 
 def save_checkpoint(
-    folder: Path, kind: str, state_dict: dict[str, torch.Tensor], config: dict[str, Any], **extras: Any
+    folder: Path,
+    kind: str,
+    state_dict: dict[str, torch.Tensor],
+    config: dict[str, Any],
+    blobs: dict[str, bytes] | None = None,
+    **extras: Any,
 ) -> None:
-    """Write a checkpoint of `kind` into `folder`; each keyword becomes NAME.json beside the weights."""
+    """Write a checkpoint of `kind` into `folder`; each keyword becomes NAME.json beside the weights, and each
+    of `blobs` a file of that name."""
     folder = Path(folder)
     tensors = {name: t.detach().cpu().contiguous() for name, t in state_dict.items()}
     files = {WEIGHTS: save_safetensors(tensors), "config.json": _json_bytes(config)}
     files.update({f"{name}.json": _json_bytes(value) for name, value in extras.items()})
+    for name, data in (blobs or {}).items():
+        if name in files or not name or Path(name).name != name:
+            raise ValueError(f"a checkpoint cannot hold a side file named {name!r}")
+        files[name] = data
     for name, data in files.items():
         atomic_write_bytes(folder / name, data)
     manifest = {
@@ -84,6 +96,8 @@ def load_checkpoint(folder: Path, kind: str) -> Checkpoint:
         if name not in files:
             raise CheckpointError(f"{folder / MANIFEST} does not list {name}; {fix}")
     for name, expected in files.items():
+        if not isinstance(name, str) or Path(name).name != name:
+            raise CheckpointError(f"{folder / MANIFEST} names a file outside the checkpoint: {name!r}; {fix}")
         path = folder / name
         if not path.is_file():
             raise CheckpointError(f"{path} is missing; {fix}")
@@ -91,11 +105,12 @@ def load_checkpoint(folder: Path, kind: str) -> Checkpoint:
             raise CheckpointError(f"{path} does not match its manifest (corrupt or half-written); {fix}")
     try:
         tensors = load_safetensors((folder / WEIGHTS).read_bytes())
-        side = {name[: -len(".json")]: json.loads((folder / name).read_text()) for name in files if name != WEIGHTS}
+        side = {name[:-5]: json.loads((folder / name).read_text()) for name in files if name.endswith(".json")}
+        blobs = {name: (folder / name).read_bytes() for name in files if name != WEIGHTS and name[-5:] != ".json"}
     except (SafetensorError, ValueError, OSError) as e:
         raise CheckpointError(f"{folder} could not be read: {e}; {fix}") from e
     config = side.pop("config")
-    return Checkpoint(kind, tensors, config, side, manifest.get("created", ""))
+    return Checkpoint(kind, tensors, config, side, manifest.get("created", ""), blobs)
 
 
 def _json_bytes(value: Any) -> bytes:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-TASKS = ("chat",)
-BENCHES = ("chat", "chat_mix")
+TASKS = ("chat", "sentiment", "news", "reuters")
+BENCHES = ("chat", "chat_mix", "classify")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,24 +31,32 @@ def _parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a model and save its checkpoint under models/")
     train.add_argument("task", choices=TASKS)
     train.add_argument("--quick", action="store_true", help="the small, few-minute model the app trains at start-up")
-    train.add_argument("--corpus", type=Path, help="folder of `Speaker: line` transcripts (*.txt)")
-    train.add_argument("--out", type=Path, help="checkpoint folder (default models/chat)")
+    train.add_argument("--corpus", type=Path, help="chat: folder of `Speaker: line` transcripts (*.txt)")
+    train.add_argument("--out", type=Path, help="checkpoint folder (default models/TASK)")
     train.add_argument("--time-budget", type=float, help="stop after this many seconds, keeping the best epoch")
     train.add_argument("--max-epochs", type=int)
     train.add_argument("--lr", type=float, help="initial learning rate")
-    train.add_argument("--init-from", type=Path, help="continue training the checkpoint in this folder")
-    train.add_argument("--hidden-size", type=int, help="LSTM units per layer")
-    train.add_argument("--layers", type=int, dest="num_layers", help="stacked LSTM layers")
-    train.add_argument("--batch-size", type=int, help="parallel rows of the character stream")
-    train.add_argument("--seq-len", type=int, help="characters per truncated-backpropagation window")
+    train.add_argument("--init-from", type=Path, help="chat: continue training the checkpoint in this folder")
+    train.add_argument("--hidden-size", type=int, help="LSTM / GRU units per layer (and direction)")
+    train.add_argument("--layers", type=int, dest="num_layers", help="stacked recurrent layers")
+    train.add_argument("--batch-size", type=int, help="chat: parallel rows of the stream; classifiers: texts")
+    train.add_argument("--seq-len", type=int, help="chat: characters per truncated-backpropagation window")
+    train.add_argument("--embed-dim", type=int, help="classifiers: embedding size")
+    train.add_argument("--dropout", type=float)
+    train.add_argument("--pooling", choices=("last", "max", "mean", "attention"), help="classifiers: over time")
+    train.add_argument("--tokenizer", choices=("sentencepiece", "words"), help="classifiers: subwords or words")
+    train.add_argument("--vocab-size", type=int, help="classifiers: tokens in the vocabulary")
+    train.add_argument("--max-tokens", type=int, help="classifiers: tokens read per text")
     train.add_argument("--threads", type=int, help="torch threads (default: all cores)")
     train.set_defaults(run=_train)
 
     evaluate = commands.add_parser("eval", help="score a model on data you give it; prints JSON last")
     evaluate.add_argument("task", choices=TASKS)
-    evaluate.add_argument("--text", type=Path, required=True, help="a `Speaker: line` transcript")
-    evaluate.add_argument("--speaker", help="whose lines to score (default: the model's, Sheldon)")
-    evaluate.add_argument("--model", type=Path, help="checkpoint folder (default models/chat)")
+    evaluate.add_argument("--text", type=Path, help="chat: a `Speaker: line` transcript")
+    evaluate.add_argument("--speaker", help="chat: whose lines to score (default: the model's, Sheldon)")
+    evaluate.add_argument("--data", type=Path,
+                          help="classifiers: a CSV with a header naming `text` and `label` columns")
+    evaluate.add_argument("--model", type=Path, help="checkpoint folder (default models/TASK)")
     evaluate.set_defaults(run=_eval)
 
     bench = commands.add_parser("bench", help="run a benchmark in bench/ and refresh its BENCHMARKS.md section")
@@ -90,32 +98,8 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(args: argparse.Namespace) -> int:
-    import torch
-
-    from textlab.chat import chat_dir, load_chat_model, save_chat_model
-    from textlab.chat_training import train_chat
-    from textlab.config import ChatConfig
-    from textlab.data.registry import load_dialogue
-
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    cfg = ChatConfig.quick() if args.quick else ChatConfig()
-    for name in ("hidden_size", "num_layers", "batch_size", "seq_len"):
-        if getattr(args, name) is not None:
-            setattr(cfg, name, getattr(args, name))
-    if args.time_budget is not None:
-        cfg.train.time_budget_s = args.time_budget
-    if args.max_epochs is not None:
-        cfg.train.max_epochs = args.max_epochs
-    if args.lr is not None:
-        cfg.train.lr = args.lr
-    init = load_chat_model(args.init_from) if args.init_from else None
-    corpus = load_dialogue(args.corpus)
-    for note in corpus.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(f"training on {corpus.source}: {len(corpus.utterances):,} lines", file=sys.stderr)
-
+def _progress_bar():
+    """tqdm callbacks for `fit`: one bar per epoch, a line per finished epoch."""
     bar = tqdm(unit="step", dynamic_ncols=True)
 
     def on_step(step):
@@ -128,10 +112,84 @@ def _train(args: argparse.Namespace) -> int:
     def on_epoch(record):
         extra = " ".join(f"{k} {v:.3f}" for k, v in record.metrics.items())
         bar.write(
-            f"epoch {record.epoch}: train {record.train_loss:.4f} valid {record.valid_loss:.4f} nats/char, "
+            f"epoch {record.epoch}: train loss {record.train_loss:.4f} valid loss {record.valid_loss:.4f}, "
             f"{extra}, lr {record.lr:.2g}, {record.seconds:.0f}s"
         )
 
+    return bar, on_step, on_epoch
+
+
+def _train(args: argparse.Namespace) -> int:
+    import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.task == "chat":
+        return _train_chat(args)
+    for flag in ("corpus", "init_from", "seq_len"):
+        if getattr(args, flag) is not None:
+            raise ValueError(f"--{flag.replace('_', '-')} applies to `train chat` only")
+    return _train_classifier(args)
+
+
+def _train_classifier(args: argparse.Namespace) -> int:
+    from textlab.classify import classifier_dir, save_classifier
+    from textlab.classify_training import load_task_data, train_classifier
+    from textlab.config import ClassifyConfig
+
+    cfg = ClassifyConfig.quick(args.task) if args.quick else ClassifyConfig.for_task(args.task)
+    for name in ("hidden_size", "num_layers", "batch_size", "embed_dim", "dropout", "pooling", "tokenizer",
+                 "vocab_size", "max_tokens"):
+        if getattr(args, name) is not None:
+            setattr(cfg, name, getattr(args, name))
+    _train_flags(args, cfg.train)
+    data = load_task_data(cfg)
+    for note in data.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"training on {', '.join(data.sources)}: {len(data.train):,} texts, "
+          f"{len(data.valid):,} for validation", file=sys.stderr)
+    bar, on_step, on_epoch = _progress_bar()
+    clf = train_classifier(cfg, data, on_step=on_step, on_epoch=on_epoch)
+    bar.close()
+    out = args.out or classifier_dir(args.task)
+    save_classifier(out, clf)
+    print(f"saved {out}", file=sys.stderr)
+    print(json.dumps({"valid": clf.card["valid"], "test": clf.card["test"],
+                      "stopped": clf.card["history"]["stopped"]}))
+    return 0
+
+
+def _train_flags(args: argparse.Namespace, train) -> None:
+    if args.time_budget is not None:
+        train.time_budget_s = args.time_budget
+    if args.max_epochs is not None:
+        train.max_epochs = args.max_epochs
+    if args.lr is not None:
+        train.lr = args.lr
+
+
+def _train_chat(args: argparse.Namespace) -> int:
+
+    from textlab.chat import chat_dir, load_chat_model, save_chat_model
+    from textlab.chat_training import train_chat
+    from textlab.config import ChatConfig
+    from textlab.data.registry import load_dialogue
+
+    cfg = ChatConfig.quick() if args.quick else ChatConfig()
+    for name in ("hidden_size", "num_layers", "batch_size", "seq_len"):
+        if getattr(args, name) is not None:
+            setattr(cfg, name, getattr(args, name))
+    for flag in ("embed_dim", "dropout", "pooling", "tokenizer", "vocab_size", "max_tokens"):
+        if getattr(args, flag) is not None:
+            raise ValueError(f"--{flag.replace('_', '-')} applies to the classifiers, not to `train chat`")
+    _train_flags(args, cfg.train)
+    init = load_chat_model(args.init_from) if args.init_from else None
+    corpus = load_dialogue(args.corpus)
+    for note in corpus.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"training on {corpus.source}: {len(corpus.utterances):,} lines", file=sys.stderr)
+
+    bar, on_step, on_epoch = _progress_bar()
     chat = train_chat(cfg, corpus, on_step=on_step, on_epoch=on_epoch, init=init)
     bar.close()
     out = args.out or chat_dir()
@@ -143,6 +201,10 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if args.task != "chat":
+        return _eval_classifier(args)
+    if args.text is None:
+        raise ValueError("`eval chat` needs --text TRANSCRIPT")
     from textlab.chat import DEFAULT_BOT, load_chat_model, speaker_bits_per_char
     from textlab.data.dialogue import parse_transcript
 
@@ -151,4 +213,15 @@ def _eval(args: argparse.Namespace) -> int:
     speaker = args.speaker or chat.card.get("speaker", DEFAULT_BOT)
     figures = speaker_bits_per_char(chat.network, chat.vocab, lines, speaker)
     print(json.dumps({"speaker": speaker, **figures}))
+    return 0
+
+
+def _eval_classifier(args: argparse.Namespace) -> int:
+    from textlab.classify import evaluate, load_classifier, read_labelled_file
+
+    if args.data is None:
+        raise ValueError(f"`eval {args.task}` needs --data FILE.csv (columns `text` and `label`)")
+    clf = load_classifier(args.task, args.model)
+    report = evaluate(clf, read_labelled_file(args.data, clf.labels))
+    print(json.dumps({"task": args.task, **report}))
     return 0

@@ -55,3 +55,49 @@ class ChatConfig:
             hidden_size=256, num_layers=1, dropout=0.1, seq_len=96,
             train=TrainConfig(lr=3e-3, max_epochs=3, patience=1, time_budget_s=budget),
         )
+
+
+CLASSIFY_TASKS = ("sentiment", "news", "reuters")
+
+
+@dataclass
+class ClassifyConfig:
+    """A text classifier: SentencePiece (or word) tokens -> embedding -> bidirectional GRU -> pooling -> linear."""
+
+    task: str  # "sentiment" (IMDB + Rotten Tomatoes), "news" (20 Newsgroups) or "reuters" (Reuters R8)
+    datasets: tuple[str, ...]
+    letters_only: bool = False  # read text as a-z words only, as the news files are written
+    tokenizer: str = "sentencepiece"  # or "words": the seed's word_to_index with <UKN/>
+    vocab_size: int = 12_000  # x embed_dim x 4 bytes is most of the checkpoint: 12,000 x 128 is 6.1 MB
+    max_tokens: int = 400  # tokens read per text (the first ones); 80% of IMDB reviews fit
+    embed_dim: int = 128
+    hidden_size: int = 128
+    num_layers: int = 1
+    bidirectional: bool = True
+    dropout: float = 0.4
+    pooling: str = "max"
+    batch_size: int = 64
+    balanced: bool = False  # weight each class's loss by its inverse frequency (for skewed sets like Reuters)
+    max_train_examples: int | None = None  # a random subset of the training split, for quick models
+    split_seed: int = 0
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(lr=2e-3, max_epochs=10, patience=2))
+
+    @classmethod
+    def for_task(cls, task: str) -> ClassifyConfig:
+        if task == "sentiment":
+            return cls(task, ("imdb", "rotten_tomatoes"))
+        if task == "news":
+            return cls(task, ("20newsgroups",), letters_only=True)
+        if task == "reuters":
+            return cls(task, ("reuters-r8",), letters_only=True, vocab_size=8_000, balanced=True)
+        raise ValueError(f"unknown classifier task {task!r}; choose one of {', '.join(CLASSIFY_TASKS)}")
+
+    @classmethod
+    def quick(cls, task: str) -> ClassifyConfig:
+        """A small model that trains in a few minutes when no checkpoint is there (`$TEXTLAB_TRAIN_BUDGET` s)."""
+        cfg = cls.for_task(task)
+        cfg.vocab_size, cfg.max_tokens, cfg.embed_dim, cfg.hidden_size = 4_000, 200, 64, 64
+        cfg.max_train_examples = 6_000
+        cfg.train = TrainConfig(lr=3e-3, max_epochs=3, patience=1,
+                                time_budget_s=float(os.environ.get("TEXTLAB_TRAIN_BUDGET", 240)))
+        return cfg

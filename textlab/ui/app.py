@@ -1,7 +1,7 @@
 """The whole app: one tab per capability, each built by its own module.
 
-A new tab is a module with `TITLE`, `slot()` (its model, loading or training) and `create_tab(slot)`; add it
-to TABS and nothing else changes.
+A new tab is a module with `TITLE`, `slots()` (its models by name, each loading or training in the background)
+and `create_tab(slots)`; add it to TABS and nothing else changes.
 """
 
 from __future__ import annotations
@@ -9,21 +9,21 @@ from __future__ import annotations
 import gradio as gr
 
 from textlab.loading import ModelSlot
-from textlab.ui import chat_tab
+from textlab.ui import chat_tab, classify_tab
 
-TABS = (chat_tab,)
+TABS = (chat_tab, classify_tab)
 DESCRIPTION = (
     "# textlab\nRecurrent neural language models, trained on real text, that you can talk to and study. "
     "Every tab is also an API endpoint: see *Use via API* at the bottom of the page."
 )
 
 
-def start_slots() -> dict[str, ModelSlot]:
-    """Start loading (or training) every tab's model in the background."""
-    return {tab.__name__: tab.slot().start() for tab in TABS}
+def start_slots() -> dict[str, dict[str, ModelSlot]]:
+    """Start loading (or training) every tab's models in the background."""
+    return {tab.__name__: {name: s.start() for name, s in tab.slots().items()} for tab in TABS}
 
 
-def build_app(slots: dict[str, ModelSlot] | None = None) -> gr.Blocks:
+def build_app(slots: dict[str, dict[str, ModelSlot]] | None = None) -> gr.Blocks:
     slots = slots or start_slots()
     with gr.Blocks(title="textlab") as demo:
         gr.Markdown(DESCRIPTION)

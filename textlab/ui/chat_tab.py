@@ -35,13 +35,14 @@ DEFAULTS = {"temperature": _SAMPLING.temperature, "top_k": _SAMPLING.top_k, "top
             "max_chars": _SAMPLING.max_chars, "seed": -1}
 
 
-def slot() -> ModelSlot[ChatModel]:
+def slots() -> dict[str, ModelSlot[ChatModel]]:
     """The chat model: `models/chat`, or a quick one trained in the background."""
-    return ModelSlot("chat", load_chat_model, train_quick_chat, lambda chat: save_chat_model(chat_dir(), chat))
+    return {"chat": ModelSlot("chat", load_chat_model, train_quick_chat, lambda m: save_chat_model(chat_dir(), m))}
 
 
-def create_tab(slot: ModelSlot[ChatModel]) -> None:
-    """Build the tab inside the current `gr.Blocks`; `slot` must have been started."""
+def create_tab(slots: dict[str, ModelSlot[ChatModel]]) -> None:
+    """Build the tab inside the current `gr.Blocks`; the slot must have been started."""
+    slot = slots["chat"]
     with gr.Tab(TITLE, id="chat"):
         status = gr.Markdown(status_markdown(slot.status, _card(slot)), elem_id="chat-status")
         with gr.Row():

@@ -1,0 +1,187 @@
+"""Training a classifier: tokenizer learnt on the training split, GRU trained with early stopping on validation,
+figures on every dataset's test split recorded in the model card."""
+
+from __future__ import annotations
+
+import platform
+import random
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+import torch
+import torch.nn.functional as F
+
+from textlab.classify import Classifier, encode, evaluate, pad_batch, predict_token_lists
+from textlab.config import ClassifyConfig
+from textlab.data.labelled import Example, LabelledSplits, load_labelled
+from textlab.metrics import classification_report
+from textlab.networks.text_classifier import ClassifierConfig, TextClassifier
+from textlab.text.subwords import SubwordTokenizer, WordTokenizer, train_sentencepiece
+from textlab.text.words import WordVocab, normalise
+from textlab.training import EpochRecord, Step, fit
+
+TITLES = {
+    "sentiment": ("Sentiment", "is a movie review positive or negative? Trained on IMDB reviews and Rotten Tomatoes "
+                  "sentences."),
+    "news": ("News topic", "which of the 20 Newsgroups does a post belong to?"),
+    "reuters": ("Reuters topic", "which of 8 Reuters newswire topics (R8) is a story about?"),
+}
+
+
+@dataclass
+class TaskData:
+    """Every dataset of a task: training and validation pooled, test kept per dataset."""
+
+    labels: list[str]
+    train: list[Example]
+    valid: list[Example]
+    tests: dict[str, list[Example]]
+    sources: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def pool(cls, splits: list[LabelledSplits]) -> TaskData:
+        labels = splits[0].labels
+        if any(s.labels != labels for s in splits):
+            raise ValueError("datasets pooled into one task must share their labels")
+        return cls(
+            labels,
+            [ex for s in splits for ex in s.train],
+            [ex for s in splits for ex in s.valid],
+            {s.name: s.test for s in splits},
+            sorted({s.source for s in splits}),
+            [note for s in splits for note in s.notes],
+        )
+
+
+def load_task_data(cfg: ClassifyConfig) -> TaskData:
+    return TaskData.pool([load_labelled(name, cfg.split_seed) for name in cfg.datasets])
+
+
+def build_tokenizer(cfg: ClassifyConfig, texts: list[str]) -> SubwordTokenizer | WordTokenizer:
+    normalised = [normalise(t, cfg.letters_only) for t in texts]
+    if cfg.tokenizer == "sentencepiece":
+        return SubwordTokenizer(train_sentencepiece(normalised, cfg.vocab_size, seed=cfg.split_seed))
+    if cfg.tokenizer == "words":
+        return WordTokenizer(WordVocab.build(normalised, max_size=cfg.vocab_size, min_count=2))
+    raise ValueError(f"tokenizer must be 'sentencepiece' or 'words', got {cfg.tokenizer!r}")
+
+
+def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> Iterator[list[int]]:
+    """Shuffled batches of indices whose lengths are close: sorted within pools of 50 batches, so that little of
+    each batch is padding while the order still changes every epoch."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start : start + pool], key=lengths.__getitem__)
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    yield from batches
+
+
+def class_weights(labels: list[int], num_classes: int) -> torch.Tensor:
+    """Inverse class frequency, scaled so that the average example weighs 1."""
+    counts = Counter(labels)
+    weights = torch.tensor([len(labels) / (num_classes * max(counts[c], 1)) for c in range(num_classes)])
+    return weights
+
+
+def train_classifier(
+    cfg: ClassifyConfig,
+    data: TaskData,
+    on_step: Callable[[Step], None] | None = None,
+    on_epoch: Callable[[EpochRecord], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Classifier:
+    train = data.train
+    if cfg.max_train_examples is not None and len(train) > cfg.max_train_examples:
+        train = random.Random(cfg.split_seed).sample(train, cfg.max_train_examples)
+    tokenizer = build_tokenizer(cfg, [ex.text for ex in train])
+    torch.manual_seed(cfg.train.seed)
+    network = TextClassifier(ClassifierConfig(
+        tokenizer.vocab_size, len(data.labels), cfg.embed_dim, cfg.hidden_size, cfg.num_layers,
+        cfg.bidirectional, cfg.dropout, cfg.pooling,
+    ))
+    clf = Classifier(cfg.task, network, tokenizer, data.labels, cfg.letters_only, cfg.max_tokens)
+    train_ids = [encode(clf, ex.text).ids or [1] for ex in train]
+    train_labels = torch.tensor([ex.label for ex in train])
+    valid_ids = [encode(clf, ex.text).ids for ex in data.valid]
+    weights = class_weights(train_labels.tolist(), len(data.labels)) if cfg.balanced else None
+    rng = random.Random(cfg.train.seed)
+
+    def loss_of(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        if network.config.outputs == 1:
+            per_example = F.binary_cross_entropy_with_logits(logits[:, 0], labels.float(), reduction="none")
+        else:
+            per_example = F.cross_entropy(logits, labels, reduction="none")
+        if weights is None:
+            return per_example.mean()
+        w = weights[labels]
+        return (per_example * w).sum() / w.sum()
+
+    def batches() -> Iterator[list[int]]:
+        return length_batches([len(s) for s in train_ids], cfg.batch_size, rng)
+
+    def step_loss(rows: list[int]) -> torch.Tensor:
+        ids, lengths = pad_batch([train_ids[i] for i in rows])
+        return loss_of(network(ids, lengths), train_labels[rows])
+
+    def evaluate_valid() -> dict[str, float]:
+        probs = torch.from_numpy(predict_token_lists(clf, valid_ids, batch_size=128))
+        labels = torch.tensor([ex.label for ex in data.valid])
+        # the loss from probabilities: the same cross-entropy the training step uses, without the class weights
+        loss = F.nll_loss(torch.log(probs.clamp_min(1e-7)), labels).item()
+        report = classification_report(labels.tolist(), probs.argmax(1).tolist(), data.labels)
+        return {"loss": loss, "accuracy": report["accuracy"], "macro_f1": report["macro_f1"]}
+
+    history = fit(
+        network, cfg.train, batches, step_loss, evaluate_valid,
+        steps_per_epoch=-(-len(train_ids) // cfg.batch_size),
+        on_step=on_step, on_epoch=on_epoch, should_stop=should_stop,
+    )
+    title, summary = TITLES[cfg.task]
+    clf.card = {
+        "title": title,
+        "summary": summary,
+        "datasets": list(cfg.datasets),
+        "sources": data.sources,
+        "notes": data.notes,
+        "sizes": {"train": len(train), "valid": len(data.valid),
+                  "test": {name: len(ex) for name, ex in data.tests.items()}},
+        "tokenizer": {"kind": tokenizer.kind, "vocab_size": tokenizer.vocab_size},
+        "parameters": sum(p.numel() for p in network.parameters()),
+        "config": asdict(cfg),
+        "history": history.to_dict(),
+        "valid": _figures(evaluate(clf, data.valid)),
+        "test": {name: _figures(evaluate(clf, examples)) for name, examples in data.tests.items()},
+        "trained_on": f"{platform.machine()} {torch.get_num_threads()} threads, torch {torch.__version__}",
+        "trained": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    return clf
+
+
+def _figures(report: dict) -> dict:
+    return {k: report[k] for k in ("accuracy", "macro_f1", "n")}
+
+
+def quick_trainer(task: str) -> Callable[[Callable[[float, str], None]], Classifier]:
+    """What the app runs when `models/TASK` is missing or broken: the quick config, reporting progress."""
+
+    def train(progress: Callable[[float, str], None]) -> Classifier:
+        cfg = ClassifyConfig.quick(task)
+        progress(0.0, "reading the data and learning a tokenizer")
+
+        def on_step(step: Step) -> None:
+            if step.budget_s:
+                fraction = step.elapsed_s / step.budget_s
+            else:
+                fraction = (step.epoch - 1 + step.step / (step.steps_in_epoch or 1)) / cfg.train.max_epochs
+            progress(min(fraction, 1.0), f"epoch {step.epoch}, step {step.step}, loss {step.loss:.2f}")
+
+        return train_classifier(cfg, load_task_data(cfg), on_step=on_step)
+
+    return train

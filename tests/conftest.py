@@ -1,4 +1,5 @@
-"""Shared fixtures: a small sitcom corpus the tests write, a tiny chat model trained on it, and a running app."""
+"""Shared fixtures: a small sitcom corpus and labelled texts the tests write, tiny models trained on them, and a
+running app serving those models."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ import torch
 
 from textlab.chat import save_chat_model
 from textlab.chat_training import train_chat
-from textlab.config import ChatConfig, TrainConfig
+from textlab.classify import save_classifier
+from textlab.classify_training import TaskData, train_classifier
+from textlab.config import ChatConfig, ClassifyConfig, TrainConfig
+from textlab.data.labelled import Example
 from textlab.data.registry import load_dialogue
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,6 +54,50 @@ def tiny_config(**overrides) -> ChatConfig:
     return ChatConfig(**{**base, **overrides})
 
 
+# Labelled texts: filler words with two keywords of their class planted in them.
+KEYWORDS = {
+    "sentiment": {"negative": ["awful", "terrible", "boring", "dreadful"],
+                  "positive": ["wonderful", "superb", "brilliant", "delightful"]},
+    "news": {"comp.graphics": ["pixels", "render", "polygons"], "rec.sport.hockey": ["goalie", "puck", "playoffs"],
+             "sci.space": ["orbit", "nasa", "shuttle"]},
+    "reuters": {"acq": ["acquire", "merger", "takeover"], "crude": ["oil", "barrels", "opec"],
+                "earn": ["dividend", "profit", "shr"]},
+}
+FILLER = "the a this that film movie story plot actors it was is and of to in with for on report said".split()
+
+
+def labelled_examples(keywords: dict[str, list[str]], n: int, seed: int = 0) -> list[Example]:
+    rng = random.Random(seed)
+    labels = list(keywords)
+    examples = []
+    for i in range(n):
+        label = i % len(labels)
+        words = [rng.choice(FILLER) for _ in range(rng.randint(6, 16))]
+        for _ in range(2):
+            words.insert(rng.randrange(len(words) + 1), rng.choice(keywords[labels[label]]))
+        examples.append(Example(" ".join(words).capitalize() + ".", label))
+    return examples
+
+
+def tiny_task_data(task: str) -> TaskData:
+    keywords = KEYWORDS[task]
+    return TaskData(list(keywords), labelled_examples(keywords, 400, 1), labelled_examples(keywords, 60, 2),
+                    {"synthetic": labelled_examples(keywords, 90, 3)}, ["written by the tests"])
+
+
+def tiny_classify_config(task: str, **overrides) -> ClassifyConfig:
+    train = TrainConfig(lr=1e-2, max_epochs=overrides.pop("max_epochs", 6), patience=3)
+    base = dict(task=task, datasets=("synthetic",), letters_only=task != "sentiment", vocab_size=100,
+                max_tokens=32, embed_dim=16, hidden_size=16, dropout=0.0, batch_size=16, train=train)
+    return ClassifyConfig(**{**base, **overrides})
+
+
+@pytest.fixture(scope="session")
+def tiny_classifiers():
+    """A tiny classifier per task, trained on labelled texts the tests write (a few seconds each)."""
+    return {task: train_classifier(tiny_classify_config(task), tiny_task_data(task)) for task in KEYWORDS}
+
+
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory) -> Path:
     return write_corpus(tmp_path_factory.mktemp("corpus"))
@@ -62,9 +110,11 @@ def tiny_chat(corpus_dir):
 
 
 @pytest.fixture(scope="session")
-def models_dir(tmp_path_factory, tiny_chat) -> Path:
+def models_dir(tmp_path_factory, tiny_chat, tiny_classifiers) -> Path:
     folder = tmp_path_factory.mktemp("models")
     save_chat_model(folder / "chat", tiny_chat)
+    for task, clf in tiny_classifiers.items():
+        save_classifier(folder / task, clf)
     return folder
 
 

@@ -53,11 +53,32 @@ def test_chat_reply_streams_into_the_page(page, app_url):
     page.screenshot(path=str(ARTIFACTS / "chat-tab.png"), full_page=True)
 
 
-def test_page_shows_training_progress_then_the_model_card(page, corpus_dir, tmp_path):
+def test_page_shows_training_progress_then_the_model_card(page, models_dir, corpus_dir, tmp_path):
     """No checkpoint: the tab says it is training, then shows the card of the model it trained, without a reload."""
+    shutil.copytree(models_dir, tmp_path / "models", ignore=shutil.ignore_patterns("chat"))
     with start_app(tmp_path / "models", corpus_dir, tmp_path, extra_env={"TEXTLAB_TRAIN_BUDGET": "3"}) as url:
         page.goto(url)
         status = page.locator("#chat-status")
         status.get_by_text("Not ready yet").or_(status.get_by_text("bits/char")).first.wait_for(timeout=20_000)
         status.get_by_text("bits/char").wait_for(timeout=90_000)
         assert "1 x 256 units" in status.inner_text()  # the quick configuration
+
+
+def test_classify_a_review_and_see_the_label_and_highlighted_words(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("tab", name="Classify").click()
+    page.locator("#classify-status").get_by_text("accuracy").wait_for(timeout=20_000)  # the model card
+    page.locator("#classify-input textarea").fill("The actors were brilliant and the story superb.")
+    page.locator("#classify-button").click()
+    label = page.locator("#classify-label [data-testid='label-output-value']")
+    label.get_by_text("positive").wait_for(timeout=20_000)
+    words = page.locator("#classify-words")
+    words.get_by_text("superb").first.wait_for(timeout=10_000)
+    assert "brilliant" in words.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "classify-tab.png"), full_page=True)
+
+    page.get_by_role("radio", name="News topic (20 Newsgroups)").check()  # switch model: the card follows
+    page.locator("#classify-status").get_by_text("20 Newsgroups").wait_for(timeout=10_000)
+    page.locator("#classify-input textarea").fill("Nasa moved the shuttle into a higher orbit.")
+    page.locator("#classify-button").click()
+    label.get_by_text("sci.space").wait_for(timeout=20_000)

@@ -17,8 +17,10 @@ def test_app_trains_a_model_in_the_background_when_the_checkpoint_is_unusable(
     damage, models_dir, corpus_dir, tmp_path
 ):
     models = tmp_path / "models"
-    if damage == "corrupt":
-        shutil.copytree(models_dir, models)
+    shutil.copytree(models_dir, models)  # the classifiers stay: this is about the chat model
+    if damage == "missing":
+        shutil.rmtree(models / "chat")
+    else:
         weights = models / "chat" / "model.safetensors"
         weights.write_bytes(weights.read_bytes()[:-100])  # a truncated file, as a crash mid-write leaves
     with start_app(models, corpus_dir, tmp_path, extra_env={"TEXTLAB_TRAIN_BUDGET": "3"}) as url:

@@ -71,7 +71,8 @@ class WordTokenizer:
         return len(self.vocab)
 
     def encode_words(self, words: Sequence[str]) -> list[list[int]]:
-        return [[i] for i in self.vocab.encode(words)]
+        """One id per word; a normalised form may hold several ("don t")."""
+        return [self.vocab.encode(word.split()) for word in words]
 
     def pieces(self, ids: Sequence[int]) -> list[str]:
         return self.vocab.decode(ids)

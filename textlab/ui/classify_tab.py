@@ -95,7 +95,8 @@ def create_tab(slots: dict[str, ModelSlot[Classifier]]) -> None:
                 upload = gr.File(file_types=[".csv", ".txt"], label="Texts (CSV or TXT)", elem_id="classify-upload")
                 result = gr.File(label="Predictions (CSV)", elem_id="classify-result")
             run_file = gr.Button("Classify file", elem_id="classify-file-button")
-            preview = gr.Dataframe(label=f"First {PREVIEW_ROWS} predictions", wrap=True)
+            preview = gr.Dataframe(headers=["text", "prediction", "probability"], wrap=True,
+                                   label=f"First {PREVIEW_ROWS} predictions")
             file_notes = gr.Markdown()
 
         def classify(text, model):
@@ -117,8 +118,7 @@ def create_tab(slots: dict[str, ModelSlot[Classifier]]) -> None:
             rows = [[t[:200], clf.labels[int(p.argmax())], round(float(p.max()), 4)]
                     for t, p in zip(texts[:PREVIEW_ROWS], probs, strict=False)]
             summary = f"Classified {len(texts):,} texts with the {MODELS[model]} model."
-            table = gr.Dataframe(value=rows, headers=["text", "prediction", "probability"])
-            return out, table, "\n".join([summary, *(f"- {m}" for m in file_messages)])
+            return out, rows, "\n".join([summary, *(f"- {m}" for m in file_messages)])
 
         button.click(classify, [text, model], [label, words, notes], api_name="classify",
                      api_description="Class probabilities and word importance for one text. Inputs: text, model "

@@ -35,6 +35,7 @@ from textlab.data.labelled import (
     read_orange_tab,
     split_three,
 )
+from textlab.embeddings import train_token_vectors
 from textlab.metrics import classification_report
 from textlab.networks.text_classifier import (
     POOLINGS,
@@ -376,3 +377,34 @@ def test_quick_training_reads_the_pypi_wheel_it_is_given(tmp_path, monkeypatch):
     assert set(data.tests) == {"imdb", "rotten_tomatoes"} and len(data.train) > 250
     clf = train_classifier(cfg, TaskData(**vars(data)))
     assert clf.card["test"]["imdb"]["accuracy"] > 0.85
+
+
+def test_token_vectors_put_co_occurring_tokens_close():
+    rng = random.Random(0)
+    sequences = [[rng.choice([2, 3, 4]) for _ in range(10)] for _ in range(300)]
+    sequences += [[rng.choice([5, 6, 7]) for _ in range(10)] for _ in range(300)]
+    vectors, coverage = train_token_vectors(sequences, vocab_size=9, dim=16, epochs=20, workers=1)
+    unit = torch.nn.functional.normalize(vectors, dim=1)
+    same, other = float(unit[2] @ unit[3]), float(unit[2] @ unit[6])
+    assert same > other + 0.3, (same, other)
+    assert coverage == pytest.approx(6 / 8) and torch.all(vectors[0] == 0)
+
+
+@pytest.mark.parametrize("frozen", [True, False])
+def test_word2vec_embeddings_frozen_or_fine_tuned(frozen, monkeypatch):
+    import textlab.classify_training as training
+
+    learnt = []
+
+    def keep(*args, **kwargs):
+        vectors, coverage = train_token_vectors(*args, **kwargs)
+        learnt.append(vectors.clone())
+        return vectors, coverage
+
+    monkeypatch.setattr(training, "train_token_vectors", keep)
+    cfg = tiny_classify_config("news", embeddings="word2vec", freeze_embeddings=frozen, max_epochs=8)
+    clf = train_classifier(cfg, tiny_task_data("news"))
+    assert torch.equal(clf.network.embed.weight.detach(), learnt[0]) == frozen
+    assert clf.card["embeddings"]["init"] == "word2vec" and clf.card["embeddings"]["word2vec_coverage"] > 0.5
+    if not frozen:
+        assert clf.card["test"]["synthetic"]["accuracy"] > 0.9

@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from textlab.classify import Classifier, encode, evaluate, pad_batch, predict_token_lists
 from textlab.config import ClassifyConfig
 from textlab.data.labelled import Example, LabelledSplits, load_labelled
+from textlab.embeddings import train_token_vectors
 from textlab.metrics import classification_report
 from textlab.networks.text_classifier import ClassifierConfig, TextClassifier
 from textlab.text.subwords import SubwordTokenizer, WordTokenizer, train_sentencepiece
@@ -108,6 +109,13 @@ def train_classifier(
     ))
     clf = Classifier(cfg.task, network, tokenizer, data.labels, cfg.letters_only, cfg.max_tokens)
     train_ids = [encode(clf, ex.text).ids or [1] for ex in train]
+    coverage = None
+    if cfg.embeddings == "word2vec":
+        vectors, coverage = train_token_vectors(train_ids, tokenizer.vocab_size, cfg.embed_dim, seed=cfg.train.seed)
+        network.embed.weight.data.copy_(vectors)
+        network.embed.weight.requires_grad_(not cfg.freeze_embeddings)
+    elif cfg.embeddings != "random":
+        raise ValueError(f"embeddings must be 'random' or 'word2vec', got {cfg.embeddings!r}")
     train_labels = torch.tensor([ex.label for ex in train])
     valid_ids = [encode(clf, ex.text).ids for ex in data.valid]
     weights = class_weights(train_labels.tolist(), len(data.labels)) if cfg.balanced else None
@@ -153,6 +161,7 @@ def train_classifier(
         "sizes": {"train": len(train), "valid": len(data.valid),
                   "test": {name: len(ex) for name, ex in data.tests.items()}},
         "tokenizer": {"kind": tokenizer.kind, "vocab_size": tokenizer.vocab_size},
+        "embeddings": {"init": cfg.embeddings, "frozen": cfg.freeze_embeddings, "word2vec_coverage": coverage},
         "parameters": sum(p.numel() for p in network.parameters()),
         "config": asdict(cfg),
         "history": history.to_dict(),

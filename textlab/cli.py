@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--tokenizer", choices=("sentencepiece", "words"), help="classifiers: subwords or words")
     train.add_argument("--vocab-size", type=int, help="classifiers: tokens in the vocabulary")
     train.add_argument("--max-tokens", type=int, help="classifiers: tokens read per text")
+    train.add_argument("--embeddings", choices=("random", "word2vec"),
+                       help="classifiers: random, or word2vec vectors learnt on the training texts first")
+    train.add_argument("--freeze-embeddings", action="store_true", default=None,
+                       help="classifiers: keep the word2vec embeddings fixed while training")
     train.add_argument("--threads", type=int, help="torch threads (default: all cores)")
     train.set_defaults(run=_train)
 
@@ -139,7 +143,7 @@ def _train_classifier(args: argparse.Namespace) -> int:
 
     cfg = ClassifyConfig.quick(args.task) if args.quick else ClassifyConfig.for_task(args.task)
     for name in ("hidden_size", "num_layers", "batch_size", "embed_dim", "dropout", "pooling", "tokenizer",
-                 "vocab_size", "max_tokens"):
+                 "vocab_size", "max_tokens", "embeddings", "freeze_embeddings"):
         if getattr(args, name) is not None:
             setattr(cfg, name, getattr(args, name))
     _train_flags(args, cfg.train)
@@ -179,7 +183,8 @@ def _train_chat(args: argparse.Namespace) -> int:
     for name in ("hidden_size", "num_layers", "batch_size", "seq_len"):
         if getattr(args, name) is not None:
             setattr(cfg, name, getattr(args, name))
-    for flag in ("embed_dim", "dropout", "pooling", "tokenizer", "vocab_size", "max_tokens"):
+    for flag in ("embed_dim", "dropout", "pooling", "tokenizer", "vocab_size", "max_tokens", "embeddings",
+                 "freeze_embeddings"):
         if getattr(args, flag) is not None:
             raise ValueError(f"--{flag.replace('_', '-')} applies to the classifiers, not to `train chat`")
     _train_flags(args, cfg.train)

@@ -1,0 +1,36 @@
+"""Pre-trained token embeddings for the classifiers: word2vec (gensim) learnt on the training split's own tokens.
+
+The seed's transfer-learning lesson with what this machine has: no GloVe download, but the training texts
+themselves, read without their labels. Vectors come from the training split only, so the test split leaks nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import torch
+from gensim.models import Word2Vec
+
+
+def train_token_vectors(
+    sequences: list[list[int]], vocab_size: int, dim: int, epochs: int = 5, seed: int = 0, workers: int = 2
+) -> tuple[torch.Tensor, float]:
+    """Skip-gram vectors for token ids 0..vocab_size-1 -> ((vocab_size, dim) tensor, share of ids that got one).
+
+    Ids never seen in `sequences` (and padding, id 0) keep small random vectors.
+    """
+    logging.getLogger("gensim").setLevel(logging.WARNING)
+    sentences = [[str(i) for i in seq] for seq in sequences if seq]
+    model = Word2Vec(sentences, vector_size=dim, window=5, min_count=1, sg=1, negative=5, epochs=epochs,
+                     seed=seed, workers=workers)
+    rng = np.random.default_rng(seed)
+    weights = rng.normal(0.0, 0.1, (vocab_size, dim)).astype(np.float32)
+    covered = 0
+    for key, index in model.wv.key_to_index.items():
+        token = int(key)
+        if 0 < token < vocab_size:
+            weights[token] = model.wv.vectors[index]
+            covered += 1
+    weights[0] = 0.0
+    return torch.from_numpy(weights), covered / max(vocab_size - 1, 1)

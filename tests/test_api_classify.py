@@ -86,3 +86,10 @@ def test_a_huge_file_is_capped_with_a_message(client, tmp_path):
     result, _, notes = client.predict(handle_file(str(path)), "sentiment", api_name="/classify_file")
     assert "only the first 10,000 were classified" in notes
     assert len(Path(result).read_text(encoding="utf-8-sig").splitlines()) == 10_001
+
+
+def test_a_megabyte_of_text_is_cut_and_says_so(client):
+    label, words, notes = client.predict("superb brilliant " * 62_000, "sentiment", api_name="/classify")
+    assert label["label"] == "positive"
+    assert "only the first 100,000 were looked at" in notes and "first 32 tokens" in notes
+    assert len("".join(w["token"] for w in words)) < 3000

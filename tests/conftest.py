@@ -20,9 +20,11 @@ from textlab.chat import save_chat_model
 from textlab.chat_training import train_chat
 from textlab.classify import save_classifier
 from textlab.classify_training import TaskData, train_classifier
-from textlab.config import ChatConfig, ClassifyConfig, TrainConfig
+from textlab.config import ChatConfig, ClassifyConfig, NeighboursConfig, TrainConfig
 from textlab.data.labelled import Example
 from textlab.data.registry import load_dialogue
+from textlab.neighbours import save_word_vectors
+from textlab.neighbours_training import train_word_vectors
 
 REPO = Path(__file__).resolve().parents[1]
 torch.set_num_threads(1)  # the tests' models are tiny: one thread is faster and leaves a core for the app
@@ -98,6 +100,34 @@ def tiny_classifiers():
     return {task: train_classifier(tiny_classify_config(task), tiny_task_data(task)) for task in KEYWORDS}
 
 
+# Word vectors: sentences that each stay on one topic; "star trek" always comes as a pair, so it becomes a phrase.
+TOPICS = {
+    "physics": ["quantum", "particle", "electron", "photon", "neutrino", "universe", "physics"],
+    "food": ["pizza", "burger", "cheese", "noodles", "salad", "dinner"],
+    "friends": ["penny", "leonard", "sheldon", "bazinga", "spock", "brain", "amy"],
+}
+
+
+def planted_sentences(n: int = 3000, seed: int = 0) -> list[list[str]]:
+    rng = random.Random(seed)
+    sentences = []
+    for i in range(n):
+        topic = list(TOPICS)[i % len(TOPICS)]
+        words = [rng.choice(TOPICS[topic]) for _ in range(8)]
+        if rng.random() < 0.3:
+            words[rng.randrange(8) : 0] = ["star", "trek"]
+        sentences.append(words)
+    return sentences
+
+
+@pytest.fixture(scope="session")
+def tiny_vectors():
+    """word2vec on the planted sentences (about a second)."""
+    cfg = NeighboursConfig(vector_size=16, min_count=1, epochs=10, workers=1, phrase_min_count=5,
+                           phrase_threshold=0.1, sample=0.0)  # a small vocabulary scores pairs low
+    return train_word_vectors(cfg, planted_sentences(), ["planted by the tests"])
+
+
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory) -> Path:
     return write_corpus(tmp_path_factory.mktemp("corpus"))
@@ -110,9 +140,10 @@ def tiny_chat(corpus_dir):
 
 
 @pytest.fixture(scope="session")
-def models_dir(tmp_path_factory, tiny_chat, tiny_classifiers) -> Path:
+def models_dir(tmp_path_factory, tiny_chat, tiny_classifiers, tiny_vectors) -> Path:
     folder = tmp_path_factory.mktemp("models")
     save_chat_model(folder / "chat", tiny_chat)
+    save_word_vectors(folder / "neighbours", tiny_vectors)
     for task, clf in tiny_classifiers.items():
         save_classifier(folder / task, clf)
     return folder

@@ -82,3 +82,15 @@ def test_classify_a_review_and_see_the_label_and_highlighted_words(page, app_url
     page.locator("#classify-input textarea").fill("Nasa moved the shuttle into a higher orbit.")
     page.locator("#classify-button").click()
     label.get_by_text("sci.space").wait_for(timeout=20_000)
+
+
+def test_look_up_a_word_and_see_neighbours_and_the_map(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("tab", name="Neighbours").click()
+    page.locator("#neighbours-word textarea, #neighbours-word input").first.fill("pizza")
+    page.locator("#neighbours-button").click()
+    table = page.locator("#neighbours-table")
+    table.get_by_text("cheese").or_(table.get_by_text("burger")).first.wait_for(timeout=20_000)
+    page.locator("#neighbours-map-button").click()
+    page.locator("#neighbours-map svg text").filter(has_text="sheldon").wait_for(timeout=20_000)
+    page.screenshot(path=str(ARTIFACTS / "neighbours-tab.png"), full_page=True)

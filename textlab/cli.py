@@ -11,8 +11,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-TASKS = ("chat", "sentiment", "news", "reuters")
-BENCHES = ("chat", "chat_mix", "classify")
+TASKS = ("chat", "sentiment", "news", "reuters", "neighbours")
+BENCHES = ("chat", "chat_mix", "classify", "neighbours")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--freeze-embeddings", action="store_true", default=None,
                        help="classifiers: keep the word2vec embeddings fixed while training")
     train.add_argument("--threads", type=int, help="torch threads (default: all cores)")
+    train.add_argument("--algorithm", choices=("skipgram", "cbow"), help="neighbours: word2vec training algorithm")
+    train.add_argument("--vector-size", type=int, help="neighbours: dimensions per word")
+    train.add_argument("--epochs", type=int, help="neighbours: passes over the corpus")
     train.set_defaults(run=_train)
 
     evaluate = commands.add_parser("eval", help="score a model on data you give it; prints JSON last")
@@ -130,6 +133,8 @@ def _train(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     if args.task == "chat":
         return _train_chat(args)
+    if args.task == "neighbours":
+        return _train_neighbours(args)
     for flag in ("corpus", "init_from", "seq_len"):
         if getattr(args, flag) is not None:
             raise ValueError(f"--{flag.replace('_', '-')} applies to `train chat` only")
@@ -205,7 +210,35 @@ def _train_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_neighbours(args: argparse.Namespace) -> int:
+    from textlab.config import NeighboursConfig
+    from textlab.neighbours import neighbours_dir, save_word_vectors
+    from textlab.neighbours_training import build_corpus, train_word_vectors
+
+    cfg = NeighboursConfig.quick() if args.quick else NeighboursConfig()
+    for name in ("algorithm", "vector_size", "epochs"):
+        if getattr(args, name) is not None:
+            setattr(cfg, name, getattr(args, name))
+    print("reading and tokenising the corpora...", file=sys.stderr)
+    sentences, sources = build_corpus(cfg)
+    for line in sources:
+        print(f"  {line}", file=sys.stderr)
+    bar = tqdm(total=cfg.epochs, unit="epoch", desc="word2vec", dynamic_ncols=True)
+    wv = train_word_vectors(cfg, sentences, sources, lambda fraction, what: bar.update(1))
+    bar.close()
+    out = args.out or neighbours_dir()
+    save_word_vectors(out, wv)
+    print(f"saved {out} ({len(wv.words):,} words, {wv.card['phrases']:,} phrases)", file=sys.stderr)
+    print(json.dumps(wv.card["eval"]))
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
+    if args.task == "neighbours":
+        from textlab.neighbours import evaluate_vectors, load_word_vectors
+
+        print(json.dumps(evaluate_vectors(load_word_vectors(args.model))))
+        return 0
     if args.task != "chat":
         return _eval_classifier(args)
     if args.text is None:

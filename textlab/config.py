@@ -103,3 +103,28 @@ class ClassifyConfig:
         cfg.train = TrainConfig(lr=3e-3, max_epochs=3, patience=1,
                                 time_budget_s=float(os.environ.get("TEXTLAB_TRAIN_BUDGET", 240)))
         return cfg
+
+
+@dataclass
+class NeighboursConfig:
+    """word2vec on the project's own text (about 10 M tokens)."""
+
+    datasets: tuple[str, ...] = ("imdb", "rotten_tomatoes", "20newsgroups", "reuters-r8", "sitcoms")
+    algorithm: str = "skipgram"  # or "cbow"
+    vector_size: int = 100  # 40,000 words x 100 dimensions in float16 is 8 MB
+    window: int = 5
+    min_count: int = 5
+    negative: int = 10
+    sample: float = 1e-4  # down-sampling of frequent words
+    epochs: int = 5
+    phrases: bool = True
+    phrase_min_count: int = 20
+    phrase_threshold: float = 10.0
+    max_words: int = 40_000  # the most frequent words kept in the checkpoint
+    workers: int = 2
+    seed: int = 0
+
+    @classmethod
+    def quick(cls) -> NeighboursConfig:
+        """Vectors that train in a few minutes: CBOW, fewer epochs (what the app trains when none are there)."""
+        return cls(algorithm="cbow", epochs=3)

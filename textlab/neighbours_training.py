@@ -88,17 +88,23 @@ class _Progress(CallbackAny2Vec):
             self.report(self.epoch / self.epochs, f"word2vec epoch {self.epoch} of {self.epochs}")
 
 
+def detect_phrases(cfg: NeighboursConfig, sentences: list[list[str]]) -> list[list[str]]:
+    """The sentences with frequent collocations joined by "_" ("star trek" -> "star_trek")."""
+    phrases = Phrases(sentences, min_count=cfg.phrase_min_count, threshold=cfg.phrase_threshold,
+                      connector_words=ENGLISH_CONNECTOR_WORDS).freeze()
+    return [phrases[s] for s in sentences]
+
+
 def train_word_vectors(
     cfg: NeighboursConfig,
     sentences: list[list[str]],
     sources: list[str],
     progress: Callable[[float, str], None] | None = None,
 ) -> WordVectors:
+    """Phrases (when `cfg.phrases`), then word2vec; the card holds the benchmark figures."""
     start = time.monotonic()
     if cfg.phrases:
-        phrases = Phrases(sentences, min_count=cfg.phrase_min_count, threshold=cfg.phrase_threshold,
-                          connector_words=ENGLISH_CONNECTOR_WORDS).freeze()
-        sentences = [phrases[s] for s in sentences]
+        sentences = detect_phrases(cfg, sentences)
     model = Word2Vec(
         sentences, vector_size=cfg.vector_size, window=cfg.window, min_count=cfg.min_count,
         sg=1 if cfg.algorithm == "skipgram" else 0, negative=cfg.negative, sample=cfg.sample, epochs=cfg.epochs,

@@ -17,7 +17,7 @@ import torch
 
 from textlab.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from textlab.config import CLASSIFY_TASKS, models_dir
-from textlab.data.labelled import Example
+from textlab.data.labelled import DATASET_NAMES, Example
 from textlab.metrics import classification_report
 from textlab.networks.text_classifier import ClassifierConfig, TextClassifier
 from textlab.text.subwords import PAD_ID, SubwordTokenizer, WordTokenizer
@@ -321,8 +321,20 @@ def model_card(clf: Classifier) -> str:
     lines = [f"**{card.get('title', clf.task)}** - {card.get('summary', '')}"]
     for name, figures in card.get("test", {}).items():
         lines.append(
-            f"- {name} test split: accuracy **{figures['accuracy']:.1%}**, macro-F1 {figures['macro_f1']:.3f} "
+            f"- {DATASET_NAMES.get(name, name)} test split: accuracy **{figures['accuracy']:.1%}**, "
+            f"macro-F1 {figures['macro_f1']:.3f} "
             f"({figures['n']:,} texts never used in training)"
+        )
+    if "config" in card:
+        c = card["config"]
+        directions = "bidirectional " if c["bidirectional"] else ""
+        start = {"word2vec": "word2vec vectors learnt on the training texts", "random": "random vectors"}
+        frozen = ", kept frozen" if c.get("freeze_embeddings") else ""
+        lines.append(
+            f"- {card['tokenizer']['vocab_size']:,} {card['tokenizer']['kind']} tokens -> {c['embed_dim']}-d "
+            f"embeddings (from {start.get(c.get('embeddings', 'random'), 'random vectors')}{frozen}) -> "
+            f"{c['num_layers']} x {c['hidden_size']} {directions}GRU -> {c['pooling']} pooling; the first "
+            f"{c['max_tokens']} tokens of a text are read."
         )
     if "trained" in card:
         lines.append(f"- Trained {card['trained']}; {card.get('parameters', 0):,} parameters.")

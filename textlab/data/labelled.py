@@ -129,6 +129,8 @@ def load_news(name: str, seed: int = 0, valid_fraction: float = 0.1) -> Labelled
 
 
 DATASETS = ("imdb", "rotten_tomatoes", "20newsgroups", "reuters-r8")
+DATASET_NAMES = {"imdb": "IMDB", "rotten_tomatoes": "Rotten Tomatoes", "20newsgroups": "20 Newsgroups",
+                 "reuters-r8": "Reuters R8"}
 
 
 def load_labelled(name: str, seed: int = 0) -> LabelledSplits:

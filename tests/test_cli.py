@@ -1,6 +1,8 @@
 import json
+import signal
 import subprocess
 import sys
+import time
 
 from textlab.chat import load_chat_model
 from textlab.cli import main
@@ -61,3 +63,19 @@ def test_train_can_continue_from_a_checkpoint(corpus_dir, tmp_path, capsys):
     other_size = [*base, "--hidden-size", "32", "--out", str(tmp_path / "c"), "--init-from", str(tmp_path / "a")]
     assert main(other_size) == 2
     assert "cannot continue from a model" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_training_and_saves_the_best_so_far(corpus_dir, tmp_path):
+    out = tmp_path / "chat"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "textlab", "train", "chat", "--corpus", str(corpus_dir), "--out", str(out),
+         "--hidden-size", "32", "--layers", "1", "--max-epochs", "1000", "--threads", "1"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(8)  # past start-up, into the first epochs
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr[-2000:]
+    assert "stopping: validating the weights so far" in stderr
+    assert json.loads(stdout.strip().splitlines()[-1])["stopped"] == "stopped on request"
+    assert load_chat_model(out).card["history"]["stopped"] == "stopped on request"

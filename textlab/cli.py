@@ -105,6 +105,23 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stop_on_interrupt():
+    """Ctrl-C while training: validate the weights so far, keep the best epoch and save it.
+    A second Ctrl-C stops at once, saving nothing."""
+    import signal
+
+    requested = []
+
+    def handle(signum, frame):
+        if requested:
+            raise KeyboardInterrupt
+        requested.append(True)
+        print("\nstopping: validating the weights so far, then saving the best (Ctrl-C again to quit)", file=sys.stderr)
+
+    signal.signal(signal.SIGINT, handle)
+    return lambda: bool(requested)
+
+
 def _progress_bar():
     """tqdm callbacks for `fit`: one bar per epoch, a line per finished epoch."""
     bar = tqdm(unit="step", dynamic_ncols=True)
@@ -158,7 +175,7 @@ def _train_classifier(args: argparse.Namespace) -> int:
     print(f"training on {', '.join(data.sources)}: {len(data.train):,} texts, "
           f"{len(data.valid):,} for validation", file=sys.stderr)
     bar, on_step, on_epoch = _progress_bar()
-    clf = train_classifier(cfg, data, on_step=on_step, on_epoch=on_epoch)
+    clf = train_classifier(cfg, data, on_step=on_step, on_epoch=on_epoch, should_stop=_stop_on_interrupt())
     bar.close()
     out = args.out or classifier_dir(args.task)
     save_classifier(out, clf)
@@ -200,7 +217,7 @@ def _train_chat(args: argparse.Namespace) -> int:
     print(f"training on {corpus.source}: {len(corpus.utterances):,} lines", file=sys.stderr)
 
     bar, on_step, on_epoch = _progress_bar()
-    chat = train_chat(cfg, corpus, on_step=on_step, on_epoch=on_epoch, init=init)
+    chat = train_chat(cfg, corpus, on_step=on_step, on_epoch=on_epoch, init=init, should_stop=_stop_on_interrupt())
     bar.close()
     out = args.out or chat_dir()
     save_chat_model(out, chat)

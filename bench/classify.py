@@ -10,6 +10,7 @@ The baseline's C is chosen on the validation split, like the GRU's early stoppin
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -45,6 +46,11 @@ def fit_baseline(data: TaskData):
         if best is None or accuracy > best[0]:
             best = (accuracy, c, model)
     return Pipeline([("tfidf", vectorizer), ("lr", best[2])]), best[1]
+
+
+def sample_like_training(examples: list, n: int, seed: int) -> list:
+    """The subset a quick model trained on (train_classifier draws it the same way), so both see the same texts."""
+    return random.Random(seed).sample(examples, n)
 
 
 def percentiles_ms(times: list[float]) -> tuple[float, float]:
@@ -103,9 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     quality, speed = [], []
     for task in args.tasks:
         clf = load_classifier(task, args.models / task if args.models else None)
+        trained = clf.card["config"]
         cfg = ClassifyConfig.for_task(task)
-        cfg.split_seed = clf.card["config"]["split_seed"]
+        cfg.datasets, cfg.split_seed = tuple(trained["datasets"]), trained["split_seed"]
         data = load_task_data(cfg)
+        if trained.get("max_train_examples") and len(data.train) > trained["max_train_examples"]:
+            data.train = sample_like_training(data.train, trained["max_train_examples"], cfg.split_seed)
         print(f"{task}: {len(data.train):,} training texts; fitting the baseline...", file=sys.stderr)
         baseline, c = fit_baseline(data)
         for name, examples in data.tests.items():

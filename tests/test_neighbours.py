@@ -61,6 +61,18 @@ def test_bad_words_get_clear_messages(vectors, query, error):
         most_similar(vectors, query)
 
 
+def test_long_lists_are_capped_and_a_phrase_maps_with_its_neighbours(vectors):
+    words, unknown = vectors.word_list(", ".join(["pizza"] + [f"madeup{i}" for i in range(5000)]), minimum=1)
+    assert words == ["pizza"] and len(unknown) == 199  # 200 parts read, not 5,001
+    phrase_map = word_map(vectors, "Star Trek", "pca", neighbours=5)
+    assert phrase_map.words[0] == "star_trek" and len(phrase_map.words) == 6
+
+
+def test_unknown_algorithms_are_refused():
+    with pytest.raises(ValueError, match="skipgram"):
+        NeighboursConfig(algorithm="glove")
+
+
 def test_input_is_forgiving_about_case_and_punctuation(vectors):
     assert vectors.word("  QUANTUM!? ") == "quantum"
 

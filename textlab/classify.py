@@ -195,7 +195,7 @@ def read_texts_file(name: str, data: bytes, max_rows: int = MAX_ROWS) -> tuple[l
         column = _column(rows[0] if rows else [], "text")
         texts = [row[column] if column < len(row) else "" for row in rows[1:]]
     else:
-        texts = text.splitlines()
+        texts = [line.rstrip("\r") for line in text.split("\n")]  # not splitlines(): \x0c, \u2028 stay inside
     texts = [t for t in texts if t.strip()]
     if not texts:
         raise ClassifyError("The file holds no texts.")
@@ -298,6 +298,8 @@ def load_classifier(task: str, folder: Path | None = None) -> Classifier:
     ckpt = load_checkpoint(folder, KIND)
     try:
         classes = ckpt.extras["classes"]
+        if classes["task"] != task:
+            raise ValueError(f"it holds the {classes['task']!r} classifier, not {task!r}")
         if classes["tokenizer"] == "sentencepiece":
             tokenizer: Tokenizer = SubwordTokenizer(ckpt.blobs[TOKENIZER_FILE])
         else:

@@ -110,6 +110,8 @@ def train_classifier(
     clf = Classifier(cfg.task, network, tokenizer, data.labels, cfg.letters_only, cfg.max_tokens)
     train_ids = [encode(clf, ex.text).ids or [1] for ex in train]
     coverage = None
+    if cfg.freeze_embeddings and cfg.embeddings != "word2vec":
+        raise ValueError("freezing the embeddings needs pre-trained ones: use --embeddings word2vec")
     if cfg.embeddings == "word2vec":
         vectors, coverage = train_token_vectors(train_ids, tokenizer.vocab_size, cfg.embed_dim, seed=cfg.train.seed)
         network.embed.weight.data.copy_(vectors)

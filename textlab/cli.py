@@ -155,6 +155,7 @@ def _train(args: argparse.Namespace) -> int:
     for flag in ("corpus", "init_from", "seq_len"):
         if getattr(args, flag) is not None:
             raise ValueError(f"--{flag.replace('_', '-')} applies to `train chat` only")
+    _reject(args, ("algorithm", "vector_size", "epochs"), args.task)
     return _train_classifier(args)
 
 
@@ -209,6 +210,7 @@ def _train_chat(args: argparse.Namespace) -> int:
                  "freeze_embeddings"):
         if getattr(args, flag) is not None:
             raise ValueError(f"--{flag.replace('_', '-')} applies to the classifiers, not to `train chat`")
+    _reject(args, ("algorithm", "vector_size", "epochs"), "chat")
     _train_flags(args, cfg.train)
     init = load_chat_model(args.init_from) if args.init_from else None
     corpus = load_dialogue(args.corpus)
@@ -227,11 +229,20 @@ def _train_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reject(args: argparse.Namespace, flags: tuple[str, ...], task: str) -> None:
+    for flag in flags:
+        if getattr(args, flag) is not None:
+            raise ValueError(f"--{flag.replace('_', '-')} does not apply to `train {task}`")
+
+
 def _train_neighbours(args: argparse.Namespace) -> int:
     from textlab.config import NeighboursConfig
     from textlab.neighbours import neighbours_dir, save_word_vectors
     from textlab.neighbours_training import build_corpus, train_word_vectors
 
+    _reject(args, ("time_budget", "max_epochs", "lr", "hidden_size", "num_layers", "batch_size", "embed_dim",
+                   "dropout", "pooling", "tokenizer", "vocab_size", "max_tokens", "embeddings", "freeze_embeddings",
+                   "corpus", "init_from", "seq_len"), "neighbours")
     cfg = NeighboursConfig.quick() if args.quick else NeighboursConfig()
     for name in ("algorithm", "vector_size", "epochs"):
         if getattr(args, name) is not None:

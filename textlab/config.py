@@ -124,6 +124,10 @@ class NeighboursConfig:
     workers: int = 2
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        if self.algorithm not in ("skipgram", "cbow"):
+            raise ValueError(f"algorithm must be 'skipgram' or 'cbow', got {self.algorithm!r}")
+
     @classmethod
     def quick(cls) -> NeighboursConfig:
         """Vectors that train in a few minutes: CBOW, fewer epochs (what the app trains when none are there)."""

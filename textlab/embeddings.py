@@ -18,7 +18,8 @@ def train_token_vectors(
 ) -> tuple[torch.Tensor, float]:
     """Skip-gram vectors for token ids 0..vocab_size-1 -> ((vocab_size, dim) tensor, share of ids that got one).
 
-    Ids never seen in `sequences` (and padding, id 0) keep small random vectors.
+    Ids never seen in `sequences` (and padding, id 0) keep small random vectors. With more than one worker,
+    gensim's threads make the vectors differ slightly from run to run whatever the seed.
     """
     logging.getLogger("gensim").setLevel(logging.WARNING)
     sentences = [[str(i) for i in seq] for seq in sequences if seq]

@@ -15,6 +15,9 @@ from typing import Generic, TypeVar
 from textlab.checkpoints import CheckpointError
 
 log = logging.getLogger("textlab")
+# One background training at a time: several at once would split the CPU inside each one's time budget, and torch's
+# random seed is process-wide.
+_TRAINING = threading.Lock()
 Model = TypeVar("Model")
 Progress = Callable[[float, str], None]  # (fraction done, what is happening)
 
@@ -87,13 +90,20 @@ class ModelSlot(Generic[Model]):
                 "training", f"The {self.name} model is not usable ({reason}). Training a quick one: {what}", fraction
             )
 
-        progress(0.0, "starting")
-        try:
-            model = self._train(progress)
-        except Exception as e:
-            log.exception("%s: training failed", self.name)
-            self._status = SlotStatus("failed", f"The {self.name} model could not be trained: {e}")
-            return
+        self._status = SlotStatus(
+            "training", f"The {self.name} model is not usable ({reason}); waiting for another model's training."
+        )
+        with _TRAINING:
+            progress(0.0, "starting")
+            try:
+                model = self._train(progress)
+            except Exception:  # the reason names server paths and commands: the log gets it, the page the gist
+                log.exception("%s: training failed", self.name)
+                self._status = SlotStatus(
+                    "failed", f"The {self.name} model could not be trained (its data could not be read or training "
+                    "failed; the server log says why). Restart the app to try again."
+                )
+                return
         if replace:
             try:
                 self._save(model)

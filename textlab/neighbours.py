@@ -22,6 +22,7 @@ from textlab.config import models_dir
 KIND = "word-vectors"
 MAX_K = 50
 MAX_MAP_WORDS = 60
+MAX_LIST_WORDS = 200  # words read from a list (odd one out, maps); each unknown one costs a lookup
 _TOKEN = re.compile(r"[a-z0-9]+(?:['_][a-z0-9]+)*")
 
 
@@ -48,10 +49,10 @@ class WordVectors:
     def words(self) -> list[str]:
         return self.vectors.index_to_key
 
-    def word(self, text: str) -> str:
+    def word(self, text: str, suggest: bool = True) -> str:
         """The vocabulary entry for what a person typed: one word, any case, punctuation around it ignored;
         a multi-word name joined with underscores when the vectors have it as a phrase ("star trek")."""
-        tokens = _TOKEN.findall(str(text or "").lower().replace("\u2019", "'"))
+        tokens = _TOKEN.findall(str(text or "")[:1000].lower().replace("\u2019", "'"))
         if not tokens:
             raise NeighboursError("Type a word (letters or digits).")
         joined = "_".join(tokens)
@@ -59,9 +60,12 @@ class WordVectors:
             return joined
         if len(tokens) > 1:
             raise NeighboursError(
-                f"Type one word here, not {len(tokens)} ({' '.join(tokens[:5])}); '{joined}' is not a known phrase."
+                f"Type one word here, not {len(tokens)} ({' '.join(tokens[:5])}); "
+                f"'{'_'.join(tokens[:5])}' is not a known phrase."
             )
-        suggestions = self.close_spellings(joined)
+        if len(joined) > 40:
+            raise NeighboursError(f"'{joined[:40]}...' is not in the vocabulary.")
+        suggestions = self.close_spellings(joined) if suggest else []
         hint = f" Close spellings: {', '.join(suggestions)}." if suggestions else ""
         raise NeighboursError(f"'{joined}' is not in the vocabulary of {len(self.words):,} words.{hint}")
 
@@ -70,14 +74,14 @@ class WordVectors:
         return difflib.get_close_matches(word, pool, n=n, cutoff=0.75)
 
     def word_list(self, text: str, minimum: int) -> tuple[list[str], list[str]]:
-        """Known words of a comma- or space-separated list, and the unknown ones."""
+        """Known words of a comma- or space-separated list, and the unknown ones (at most MAX_LIST_WORDS read)."""
         parts = [p for p in re.split(r"[,;\n]+", str(text or "")) if p.strip()]
-        if len(parts) == 1:
+        if len(parts) == 1 and not self._known(parts[0]):  # "star trek" is one phrase; "a b c" three words
             parts = parts[0].split()
         known, unknown = [], []
-        for part in parts:
+        for part in parts[:MAX_LIST_WORDS]:
             try:
-                word = self.word(part)
+                word = self.word(part, suggest=False)
             except NeighboursError:
                 unknown.append(part.strip())
                 continue
@@ -87,6 +91,14 @@ class WordVectors:
             missing = f" Not in the vocabulary: {', '.join(unknown[:8])}." if unknown else ""
             raise NeighboursError(f"Give at least {minimum} known words, separated by commas or spaces.{missing}")
         return known, unknown
+
+
+    def _known(self, text: str) -> bool:
+        try:
+            self.word(text, suggest=False)
+            return True
+        except NeighboursError:
+            return False
 
 
 def _check_k(k: Any) -> int:
@@ -135,13 +147,14 @@ class WordMap:
 def word_map(wv: WordVectors, text: str, method: str = "pca", neighbours: int = 15, seed: int = 0) -> WordMap:
     """2-D positions for one word and its neighbours, or for a list of words (PCA or t-SNE)."""
     if method not in ("pca", "tsne"):
-        raise NeighboursError(f"method must be 'pca' or 't-SNE', got {method!r}")
+        raise NeighboursError(f"method must be 'pca' or 'tsne', got {method!r}")
     neighbours = _check_k(neighbours)
     words, unknown = wv.word_list(text, minimum=1)
     groups = ["query"] * len(words)
     if len(words) == 1:
-        words += [w for w, _ in wv.vectors.most_similar(words[0], topn=neighbours)]
-        groups += ["neighbour"] * neighbours
+        found = [w for w, _ in wv.vectors.most_similar(words[0], topn=neighbours)]
+        words += found
+        groups += ["neighbour"] * len(found)
     if len(words) < 3:
         raise NeighboursError("A map needs one word (it brings its neighbours) or at least 3 known words.")
     notes = [f"Not in the vocabulary: {', '.join(unknown[:10])}."] if unknown else []
@@ -202,6 +215,8 @@ def load_word_vectors(folder: Path | None = None) -> WordVectors:
         vectors = ckpt.tensors["vectors"].float().numpy()
         words = list(ckpt.extras["vocab"]["words"])
         counts = ckpt.extras["vocab"].get("counts") or [0] * len(words)
+        if not all(isinstance(w, str) and w for w in words):
+            raise ValueError("the word list holds an empty or non-text entry")
         if vectors.shape != (len(words), int(ckpt.config["vector_size"])) or len(counts) != len(words):
             raise ValueError(f"{vectors.shape[0]} vectors of {vectors.shape[1]} for {len(words)} words")
         kv = KeyedVectors(vectors.shape[1])

@@ -1,7 +1,7 @@
 """Training word2vec on the project's own text: the classifiers' training splits and the sitcom transcripts.
 
-Only training splits are read, so that vectors later used to initialise a classifier have never seen its test
-texts. Phrase detection (gensim.models.phrases) joins words that belong together ("star_trek") before training.
+Only training splits are read (with the classifiers' default split seed), so that no classifier's test text shapes
+the vectors. Phrase detection (gensim.models.phrases) joins words that belong together ("star_trek") before training.
 """
 
 from __future__ import annotations

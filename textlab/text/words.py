@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 PAD, UNKNOWN = "<PAD/>", "<UKN/>"
 _MARKUP = re.compile(r"<br\s*/?>|<[a-z]+\s*/?>|</[a-z]+>", re.IGNORECASE)  # IMDB's <br /> and friends
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")  # and lone surrogates
 _WORD = re.compile(r"\S+")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 

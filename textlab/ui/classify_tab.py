@@ -132,7 +132,8 @@ def create_tab(slots: dict[str, ModelSlot[Classifier]]) -> None:
         timer = gr.Timer(1.0)
 
         def refresh(model):
-            return _status(slots, model), gr.Timer(active=not all(s.status.ready for s in slots.values()))
+            settled = all(s.status.state in ("ready", "failed") for s in slots.values())
+            return _status(slots, model), gr.Timer(active=not settled)
 
         timer.tick(refresh, model, [status, timer], api_visibility="private", show_progress="hidden", queue=False)
 
@@ -165,15 +166,19 @@ def _read_upload(path) -> tuple[str, bytes]:
     return file.name, file.read_bytes()
 
 
-_OUTPUTS = Path(tempfile.gettempdir()) / "textlab-predictions"
+_OUTPUTS: list[Path] = []  # this process's own folder, made on first use
 
 
 def _output_file(data: bytes) -> str:
     """Write a predictions file for Gradio to serve; files older than an hour are removed on the way."""
-    _OUTPUTS.mkdir(exist_ok=True)
-    for old in _OUTPUTS.glob("*.csv"):
-        if time.time() - old.stat().st_mtime > 3600:
-            old.unlink(missing_ok=True)
-    with tempfile.NamedTemporaryFile("wb", dir=_OUTPUTS, prefix="predictions-", suffix=".csv", delete=False) as f:
+    if not _OUTPUTS:
+        _OUTPUTS.append(Path(tempfile.mkdtemp(prefix="textlab-predictions-")))
+    for old in _OUTPUTS[0].glob("*.csv"):
+        try:
+            if time.time() - old.stat().st_mtime > 3600:
+                old.unlink()
+        except OSError:  # another request removed it first
+            pass
+    with tempfile.NamedTemporaryFile("wb", dir=_OUTPUTS[0], prefix="predictions-", suffix=".csv", delete=False) as f:
         f.write(data)
     return f.name

@@ -108,7 +108,8 @@ def create_tab(slots: dict[str, ModelSlot[WordVectors]]) -> None:
                    api_description="The word that does not belong. Input: comma-separated words.")
 
         timer = gr.Timer(1.0)
-        timer.tick(lambda: (_status(slot), gr.Timer(active=not slot.status.ready)), outputs=[status, timer],
+        timer.tick(lambda: (_status(slot), gr.Timer(active=slot.status.state not in ("ready", "failed"))),
+                   outputs=[status, timer],
                    api_visibility="private", show_progress="hidden", queue=False)
 
 

@@ -124,7 +124,7 @@ def planted_sentences(n: int = 3000, seed: int = 0) -> list[list[str]]:
 def tiny_vectors():
     """word2vec on the planted sentences (about a second)."""
     cfg = NeighboursConfig(vector_size=16, min_count=1, epochs=10, workers=1, phrase_min_count=5,
-                           phrase_threshold=0.1, sample=0.0)  # a small vocabulary scores pairs low
+                           sample=0.0)
     return train_word_vectors(cfg, planted_sentences(), ["planted by the tests"])
 
 

@@ -91,7 +91,7 @@ class _Progress(CallbackAny2Vec):
 def detect_phrases(cfg: NeighboursConfig, sentences: list[list[str]]) -> list[list[str]]:
     """The sentences with frequent collocations joined by "_" ("star trek" -> "star_trek")."""
     phrases = Phrases(sentences, min_count=cfg.phrase_min_count, threshold=cfg.phrase_threshold,
-                      connector_words=ENGLISH_CONNECTOR_WORDS).freeze()
+                      scoring=cfg.phrase_scoring, connector_words=ENGLISH_CONNECTOR_WORDS).freeze()
     return [phrases[s] for s in sentences]
 
 

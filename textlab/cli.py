@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--time-budget", type=float, help="stop after this many seconds, keeping the best epoch")
     train.add_argument("--max-epochs", type=int)
     train.add_argument("--lr", type=float, help="initial learning rate")
+    train.add_argument("--patience", type=int, help="stop after this many epochs without a better validation loss")
     train.add_argument("--init-from", type=Path, help="chat: continue training the checkpoint in this folder")
     train.add_argument("--hidden-size", type=int, help="LSTM / GRU units per layer (and direction)")
     train.add_argument("--layers", type=int, dest="num_layers", help="stacked recurrent layers")
@@ -193,6 +194,8 @@ def _train_flags(args: argparse.Namespace, train) -> None:
         train.max_epochs = args.max_epochs
     if args.lr is not None:
         train.lr = args.lr
+    if args.patience is not None:
+        train.patience = args.patience
 
 
 def _train_chat(args: argparse.Namespace) -> int:
@@ -240,7 +243,7 @@ def _train_neighbours(args: argparse.Namespace) -> int:
     from textlab.neighbours import neighbours_dir, save_word_vectors
     from textlab.neighbours_training import build_corpus, train_word_vectors
 
-    _reject(args, ("time_budget", "max_epochs", "lr", "hidden_size", "num_layers", "batch_size", "embed_dim",
+    _reject(args, ("time_budget", "max_epochs", "lr", "patience", "hidden_size", "num_layers", "batch_size", "embed_dim",
                    "dropout", "pooling", "tokenizer", "vocab_size", "max_tokens", "embeddings", "freeze_embeddings",
                    "corpus", "init_from", "seq_len"), "neighbours")
     cfg = NeighboursConfig.quick() if args.quick else NeighboursConfig()

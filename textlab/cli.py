@@ -243,9 +243,9 @@ def _train_neighbours(args: argparse.Namespace) -> int:
     from textlab.neighbours import neighbours_dir, save_word_vectors
     from textlab.neighbours_training import build_corpus, train_word_vectors
 
-    _reject(args, ("time_budget", "max_epochs", "lr", "patience", "hidden_size", "num_layers", "batch_size", "embed_dim",
-                   "dropout", "pooling", "tokenizer", "vocab_size", "max_tokens", "embeddings", "freeze_embeddings",
-                   "corpus", "init_from", "seq_len"), "neighbours")
+    _reject(args, ("time_budget", "max_epochs", "lr", "patience", "hidden_size", "num_layers", "batch_size",
+                   "embed_dim", "dropout", "pooling", "tokenizer", "vocab_size", "max_tokens", "embeddings",
+                   "freeze_embeddings", "corpus", "init_from", "seq_len"), "neighbours")
     cfg = NeighboursConfig.quick() if args.quick else NeighboursConfig()
     for name in ("algorithm", "vector_size", "epochs"):
         if getattr(args, name) is not None:

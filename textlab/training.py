@@ -51,6 +51,19 @@ class History:
         return asdict(self)
 
 
+def progress_reporter(progress: Callable[[float, str], None], max_epochs: int) -> Callable[[Step], None]:
+    """An `on_step` that reports the fraction done (of the time budget, else of the epochs) and the loss."""
+
+    def on_step(step: Step) -> None:
+        if step.budget_s:
+            fraction = step.elapsed_s / step.budget_s
+        else:
+            fraction = (step.epoch - 1 + step.step / (step.steps_in_epoch or 1)) / max_epochs
+        progress(min(fraction, 1.0), f"epoch {step.epoch}, step {step.step}, loss {step.loss:.2f}")
+
+    return on_step
+
+
 def fit(
     model: nn.Module,
     cfg: TrainConfig,

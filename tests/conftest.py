@@ -20,11 +20,13 @@ from textlab.chat import save_chat_model
 from textlab.chat_training import train_chat
 from textlab.classify import save_classifier
 from textlab.classify_training import TaskData, train_classifier
-from textlab.config import ChatConfig, ClassifyConfig, NeighboursConfig, TrainConfig
+from textlab.config import ChatConfig, ClassifyConfig, NeighboursConfig, TrainConfig, TranslateConfig
 from textlab.data.labelled import Example
 from textlab.data.registry import load_dialogue
 from textlab.neighbours import save_word_vectors
 from textlab.neighbours_training import train_word_vectors
+from textlab.translate import save_translator
+from textlab.translate_training import load_pair_data, train_translator
 
 REPO = Path(__file__).resolve().parents[1]
 torch.set_num_threads(1)  # the tests' models are tiny: one thread is faster and leaves a core for the app
@@ -128,6 +130,49 @@ def tiny_vectors():
     return train_word_vectors(cfg, planted_sentences(), ["planted by the tests"])
 
 
+# Translation: number words -> digits (a toy mapping to learn), and word-for-word toy Spanish.
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+LEXICON = {"the": "el", "cat": "gato", "dog": "perro", "eats": "come", "sees": "ve", "bread": "pan",
+           "fish": "pescado", "man": "hombre", "king": "rey", "has": "tiene"}
+
+
+def number_pairs(n: int, seed: int = 0) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    digits = ["".join(rng.choice("0123456789") for _ in range(rng.randint(2, 4))) for _ in range(n)]
+    return [(" ".join(NUMBER_WORDS[int(d)] for d in number), number) for number in digits]
+
+
+def toy_spanish_pairs(n: int, seed: int = 0) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    words = list(LEXICON)
+    pairs = []
+    for _ in range(n):
+        sentence = [rng.choice(words) for _ in range(rng.randint(2, 5))]
+        pairs.append((" ".join(sentence), " ".join(LEXICON[w] for w in sentence)))
+    return pairs
+
+
+def write_pairs(path: Path, pairs: list[tuple[str, str]]) -> Path:
+    """The Tatoeba layout: source, target, attribution."""
+    path.write_text("".join(f"{s}\t{t}\tCC-BY 2.0 (France) test\n" for s, t in pairs), encoding="utf-8")
+    return path
+
+
+def tiny_translate_config(task: str, **overrides) -> TranslateConfig:
+    base = dict(embed_dim=16, hidden_size=32, dropout=0.0, batch_size=32, n_train=1500, n_valid=100, n_test=100,
+                vocab_size=60, train=TrainConfig(lr=1e-2, max_epochs=overrides.pop("max_epochs", 3), patience=2))
+    return TranslateConfig(task, **{**base, **overrides})
+
+
+@pytest.fixture(scope="session")
+def tiny_translators(tmp_path_factory):
+    """A dates translator trained briefly on generated dates, and an en-es one on toy Spanish (seconds each)."""
+    folder = tmp_path_factory.mktemp("pairs")
+    spanish = tiny_translate_config("en-es", pairs_file=str(write_pairs(folder / "es.tsv", toy_spanish_pairs(800))))
+    return {task: train_translator(cfg, load_pair_data(cfg))
+            for task, cfg in (("dates", tiny_translate_config("dates")), ("en-es", spanish))}
+
+
 @pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory) -> Path:
     return write_corpus(tmp_path_factory.mktemp("corpus"))
@@ -140,12 +185,14 @@ def tiny_chat(corpus_dir):
 
 
 @pytest.fixture(scope="session")
-def models_dir(tmp_path_factory, tiny_chat, tiny_classifiers, tiny_vectors) -> Path:
+def models_dir(tmp_path_factory, tiny_chat, tiny_classifiers, tiny_vectors, tiny_translators) -> Path:
     folder = tmp_path_factory.mktemp("models")
     save_chat_model(folder / "chat", tiny_chat)
     save_word_vectors(folder / "neighbours", tiny_vectors)
     for task, clf in tiny_classifiers.items():
         save_classifier(folder / task, clf)
+    for task, tr in tiny_translators.items():
+        save_translator(folder / f"translate-{task}", tr)
     return folder
 
 

@@ -27,7 +27,7 @@ from textlab.classify import (
     read_texts_file,
     save_classifier,
 )
-from textlab.classify_training import TaskData, class_weights, length_batches, train_classifier
+from textlab.classify_training import TaskData, class_weights, train_classifier
 from textlab.data.labelled import (
     Example,
     dedupe,
@@ -45,6 +45,7 @@ from textlab.networks.text_classifier import (
 )
 from textlab.text.subwords import SubwordTokenizer, WordTokenizer, train_sentencepiece
 from textlab.text.words import UNKNOWN, WordVocab, normalise, pad_sequences, text_words
+from textlab.training import length_batches
 
 from .conftest import KEYWORDS, labelled_examples, tiny_classify_config, tiny_task_data
 

@@ -21,7 +21,7 @@ from textlab.metrics import classification_report
 from textlab.networks.text_classifier import ClassifierConfig, TextClassifier
 from textlab.text.subwords import SubwordTokenizer, WordTokenizer, train_sentencepiece
 from textlab.text.words import WordVocab, normalise
-from textlab.training import EpochRecord, Step, fit, progress_reporter
+from textlab.training import EpochRecord, Step, fit, length_batches, progress_reporter
 
 TITLES = {
     "sentiment": ("Sentiment", "is a movie review positive or negative? Trained on IMDB reviews and Rotten Tomatoes "
@@ -68,20 +68,6 @@ def build_tokenizer(cfg: ClassifyConfig, texts: list[str]) -> SubwordTokenizer |
     if cfg.tokenizer == "words":
         return WordTokenizer(WordVocab.build(normalised, max_size=cfg.vocab_size, min_count=2))
     raise ValueError(f"tokenizer must be 'sentencepiece' or 'words', got {cfg.tokenizer!r}")
-
-
-def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> Iterator[list[int]]:
-    """Shuffled batches of indices whose lengths are close: sorted within pools of 50 batches, so that little of
-    each batch is padding while the order still changes every epoch."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    pool = batch_size * 50
-    batches = []
-    for start in range(0, len(order), pool):
-        chunk = sorted(order[start : start + pool], key=lengths.__getitem__)
-        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    yield from batches
 
 
 def class_weights(labels: list[int], num_classes: int) -> torch.Tensor:

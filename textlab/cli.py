@@ -11,8 +11,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-TASKS = ("chat", "sentiment", "news", "reuters", "neighbours")
-BENCHES = ("chat", "chat_mix", "classify", "neighbours")
+TASKS = ("chat", "sentiment", "news", "reuters", "neighbours", "translate")
+BENCHES = ("chat", "chat_mix", "classify", "neighbours", "translate")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--algorithm", choices=("skipgram", "cbow"), help="neighbours: word2vec training algorithm")
     train.add_argument("--vector-size", type=int, help="neighbours: dimensions per word")
     train.add_argument("--epochs", type=int, help="neighbours: passes over the corpus")
+    train.add_argument("--task", dest="translate_task", choices=("dates", "en-es"),
+                       help="translate: human dates -> ISO dates, or English -> Spanish")
+    train.add_argument("--pairs", type=Path,
+                       help="translate: train on your own `source<TAB>target[<TAB>...]` lines (Tatoeba/Anki layout)")
+    train.add_argument("--attention", choices=("bahdanau", "luong", "none"),
+                       help="translate: additive or multiplicative attention, or none (one fixed vector)")
+    train.add_argument("--cell", choices=("gru", "lstm"), help="translate: recurrent cell")
     train.set_defaults(run=_train)
 
     evaluate = commands.add_parser("eval", help="score a model on data you give it; prints JSON last")
@@ -63,7 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--text", type=Path, help="chat: a `Speaker: line` transcript")
     evaluate.add_argument("--speaker", help="chat: whose lines to score (default: the model's, Sheldon)")
     evaluate.add_argument("--data", type=Path,
-                          help="classifiers: a CSV with a header naming `text` and `label` columns")
+                          help="classifiers: a CSV with a header naming `text` and `label` columns; translate: a "
+                          "tab-separated file with a header naming `source` and `target` columns")
+    evaluate.add_argument("--task", dest="translate_task", choices=("dates", "en-es"), help="translate: which model")
+    evaluate.add_argument("--beam", type=int, default=1, help="translate: beam width (default 1, greedy)")
     evaluate.add_argument("--model", type=Path, help="checkpoint folder (default models/TASK)")
     evaluate.set_defaults(run=_eval)
 
@@ -153,6 +163,9 @@ def _train(args: argparse.Namespace) -> int:
         return _train_chat(args)
     if args.task == "neighbours":
         return _train_neighbours(args)
+    if args.task == "translate":
+        return _train_translate(args)
+    _reject(args, ("translate_task", "pairs", "attention", "cell"), args.task)
     for flag in ("corpus", "init_from", "seq_len"):
         if getattr(args, flag) is not None:
             raise ValueError(f"--{flag.replace('_', '-')} applies to `train chat` only")
@@ -213,7 +226,7 @@ def _train_chat(args: argparse.Namespace) -> int:
                  "freeze_embeddings"):
         if getattr(args, flag) is not None:
             raise ValueError(f"--{flag.replace('_', '-')} applies to the classifiers, not to `train chat`")
-    _reject(args, ("algorithm", "vector_size", "epochs"), "chat")
+    _reject(args, ("algorithm", "vector_size", "epochs", "translate_task", "pairs", "attention", "cell"), "chat")
     _train_flags(args, cfg.train)
     init = load_chat_model(args.init_from) if args.init_from else None
     corpus = load_dialogue(args.corpus)
@@ -245,7 +258,8 @@ def _train_neighbours(args: argparse.Namespace) -> int:
 
     _reject(args, ("time_budget", "max_epochs", "lr", "patience", "hidden_size", "num_layers", "batch_size",
                    "embed_dim", "dropout", "pooling", "tokenizer", "vocab_size", "max_tokens", "embeddings",
-                   "freeze_embeddings", "corpus", "init_from", "seq_len"), "neighbours")
+                   "freeze_embeddings", "corpus", "init_from", "seq_len", "translate_task", "pairs", "attention",
+                   "cell"), "neighbours")
     cfg = NeighboursConfig.quick() if args.quick else NeighboursConfig()
     for name in ("algorithm", "vector_size", "epochs"):
         if getattr(args, name) is not None:
@@ -264,7 +278,42 @@ def _train_neighbours(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_translate(args: argparse.Namespace) -> int:
+    from textlab.config import TranslateConfig
+    from textlab.translate import save_translator, translator_dir
+    from textlab.translate_training import load_pair_data, train_translator
+
+    if args.translate_task is None:
+        raise ValueError("`train translate` needs --task dates or --task en-es")
+    _reject(args, ("pooling", "tokenizer", "max_tokens", "embeddings", "freeze_embeddings", "corpus", "init_from",
+                   "seq_len", "algorithm", "vector_size", "epochs"), "translate")
+    task = args.translate_task
+    cfg = TranslateConfig.quick(task) if args.quick else TranslateConfig.for_task(task)
+    for name in ("hidden_size", "num_layers", "batch_size", "embed_dim", "dropout", "vocab_size", "attention",
+                 "cell"):
+        if getattr(args, name) is not None:
+            setattr(cfg, name, getattr(args, name))
+    if args.pairs is not None:
+        cfg.pairs_file = str(args.pairs)
+    _train_flags(args, cfg.train)
+    data = load_pair_data(cfg)
+    for note in data.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"training on {data.source}: {len(data.train):,} pairs, {len(data.valid):,} for validation",
+          file=sys.stderr)
+    bar, on_step, on_epoch = _progress_bar()
+    tr = train_translator(cfg, data, on_step=on_step, on_epoch=on_epoch, should_stop=_stop_on_interrupt())
+    bar.close()
+    out = args.out or translator_dir(task)
+    save_translator(out, tr)
+    print(f"saved {out}", file=sys.stderr)
+    print(json.dumps({"valid": tr.card["valid"], "test": tr.card["test"], "stopped": tr.card["history"]["stopped"]}))
+    return 0
+
+
 def _eval(args: argparse.Namespace) -> int:
+    if args.task == "translate":
+        return _eval_translate(args)
     if args.task == "neighbours":
         from textlab.neighbours import evaluate_vectors, load_word_vectors
 
@@ -293,4 +342,18 @@ def _eval_classifier(args: argparse.Namespace) -> int:
     clf = load_classifier(args.task, args.model)
     report = evaluate(clf, read_labelled_file(args.data, clf.labels))
     print(json.dumps({"task": args.task, **report}))
+    return 0
+
+
+def _eval_translate(args: argparse.Namespace) -> int:
+    from textlab.data.pairs import read_eval_file
+    from textlab.translate import MAX_BEAM, evaluate, load_translator
+
+    if args.translate_task is None or args.data is None:
+        raise ValueError("`eval translate` needs --task dates|en-es and --data FILE.tsv (header: source, target)")
+    if not 1 <= args.beam <= MAX_BEAM:
+        raise ValueError(f"--beam must be from 1 to {MAX_BEAM}")
+    tr = load_translator(args.translate_task, args.model)
+    report = evaluate(tr, read_eval_file(args.data), args.beam)
+    print(json.dumps({"task": args.translate_task, "beam": args.beam, **report}))
     return 0

@@ -133,3 +133,48 @@ class NeighboursConfig:
     def quick(cls) -> NeighboursConfig:
         """Vectors that train in a few minutes: CBOW, fewer epochs (what the app trains when none are there)."""
         return cls(algorithm="cbow", epochs=4)
+
+
+TRANSLATE_TASKS = ("dates", "en-es")
+
+
+@dataclass
+class TranslateConfig:
+    """A sequence-to-sequence translator: characters for dates, SentencePiece subwords for English -> Spanish."""
+
+    task: str  # "dates" or "en-es"
+    cell: str = "gru"  # or "lstm"
+    attention: str = "bahdanau"  # "luong", or "none" for the fixed-vector bottleneck
+    embed_dim: int = 32
+    hidden_size: int = 128
+    num_layers: int = 1
+    dropout: float = 0.1
+    batch_size: int = 64
+    n_train: int = 40_000  # dates: generated training pairs
+    n_valid: int = 1_000  # dates: generated; en-es: verse pairs held out
+    n_test: int = 2_000  # as n_valid; never used to choose anything
+    max_words: int = 20  # en-es: verse pairs with at most this many words on each side
+    vocab_size: int = 3_000  # en-es: SentencePiece pieces per language
+    pairs_file: str | None = None  # the user's own `source<TAB>target` pairs instead of the task's data
+    split_seed: int = 0
+    train: TrainConfig = field(default_factory=lambda: TrainConfig(lr=3e-3, max_epochs=20, patience=2))
+
+    def __post_init__(self) -> None:
+        if self.task not in TRANSLATE_TASKS:
+            raise ValueError(f"unknown translation task {self.task!r}; choose one of {', '.join(TRANSLATE_TASKS)}")
+
+    @classmethod
+    def for_task(cls, task: str) -> TranslateConfig:
+        if task == "en-es":
+            return cls(task, embed_dim=96, hidden_size=192, dropout=0.2, n_valid=400, n_test=600,
+                       train=TrainConfig(lr=2e-3, max_epochs=30, patience=3))
+        return cls(task)
+
+    @classmethod
+    def quick(cls, task: str) -> TranslateConfig:
+        """A small model that trains in a few minutes when no checkpoint is there (`$TEXTLAB_TRAIN_BUDGET` s)."""
+        cfg = cls.for_task(task)
+        cfg.hidden_size, cfg.n_train, cfg.max_words, cfg.vocab_size = 96, 20_000, 14, 2_000
+        cfg.train = TrainConfig(lr=3e-3, max_epochs=8, patience=1,
+                                time_budget_s=float(os.environ.get("TEXTLAB_TRAIN_BUDGET", 240)))
+        return cfg

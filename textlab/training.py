@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import copy
 import math
+import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -141,3 +142,17 @@ def fit(
 
 def _copy(model: nn.Module) -> dict[str, torch.Tensor]:
     return copy.deepcopy(model.state_dict())
+
+
+def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> Iterator[list[int]]:
+    """Shuffled batches of indices whose lengths are close: sorted within pools of 50 batches, so that little of
+    each batch is padding while the order still changes every epoch."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start : start + pool], key=lengths.__getitem__)
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    yield from batches

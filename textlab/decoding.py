@@ -1,0 +1,112 @@
+"""Decoding a sequence-to-sequence model: greedy for many sources at once, beam search for one, with n-best output.
+
+Beam search ranks finished hypotheses by their log-probability divided by the GNMT length penalty
+((5 + length) / 6) ** alpha (Wu et al., 2016): without it, shorter outputs win only because they multiply fewer
+probabilities below one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from textlab.networks.seq2seq import Seq2Seq, select_state, start_tokens
+from textlab.text.sequence_tokens import EOS, PAD
+
+
+@dataclass
+class Hypothesis:
+    tokens: list[int]  # without BOS; ends with EOS when finished
+    logprob: float
+    attention: list[list[float]] = field(default_factory=list)  # one row over the source per token
+    finished: bool = False
+
+    def score(self, alpha: float) -> float:
+        return self.logprob / length_penalty(len(self.tokens), alpha)
+
+    @property
+    def output(self) -> list[int]:
+        """The tokens without the closing EOS."""
+        return self.tokens[:-1] if self.finished else self.tokens
+
+
+def length_penalty(length: int, alpha: float) -> float:
+    return ((5 + length) / 6) ** alpha
+
+
+def pad_sources(sources: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """A padded (batch, longest) tensor and the lengths; an empty source is read as one padding token."""
+    lengths = torch.tensor([max(len(s), 1) for s in sources])
+    batch = torch.full((len(sources), int(lengths.max())), PAD, dtype=torch.long)
+    for row, ids in enumerate(sources):
+        batch[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+    return batch, lengths
+
+
+@torch.no_grad()
+def greedy(model: Seq2Seq, sources: list[list[int]], max_len: int) -> list[Hypothesis]:
+    """The most likely next token at every step, for a batch of sources."""
+    model.eval()
+    source, lengths = pad_sources(sources)
+    memory, state = model.encode(source, lengths)
+    previous = start_tokens(len(sources))
+    hyps = [Hypothesis([], 0.0) for _ in sources]
+    for _ in range(max_len):
+        logits, state, weights = model.step(previous, state, memory)
+        logp = torch.log_softmax(logits, dim=1)
+        best, previous = logp.max(dim=1)
+        for row, hyp in enumerate(hyps):
+            if hyp.finished:
+                continue
+            hyp.tokens.append(int(previous[row]))
+            hyp.logprob += float(best[row])
+            if weights is not None:
+                hyp.attention.append(weights[row, : lengths[row]].tolist())
+            hyp.finished = hyp.tokens[-1] == EOS
+        if all(h.finished for h in hyps):
+            break
+    return hyps
+
+
+@torch.no_grad()
+def beam_search(model: Seq2Seq, source: list[int], beam: int, max_len: int, n_best: int | None = None,
+                alpha: float = 0.6) -> list[Hypothesis]:
+    """The `n_best` (default `beam`) best hypotheses for one source, best first by length-normalised score.
+
+    Search stops once `beam` hypotheses have finished, or after `max_len` tokens; unfinished ones are returned
+    (with `finished` False) only when fewer than `n_best` finished.
+    """
+    if beam < 1:
+        raise ValueError(f"the beam width must be at least 1, got {beam}")
+    model.eval()
+    batch, lengths = pad_sources([source])
+    memory, state = model.encode(batch, lengths)
+    alive, finished = [Hypothesis([], 0.0)], []
+    for _ in range(max_len):
+        rows = torch.zeros(len(alive), dtype=torch.long)
+        previous = torch.tensor([h.tokens[-1] for h in alive]) if alive[0].tokens else start_tokens(len(alive))
+        logits, state, weights = model.step(previous, state, memory.select(rows))
+        totals = torch.log_softmax(logits, dim=1) + torch.tensor([h.logprob for h in alive]).unsqueeze(1)
+        vocab = totals.size(1)
+        values, flat = totals.view(-1).topk(min(2 * beam, totals.numel()))
+        keep: list[int] = []
+        survivors = []
+        for value, index in zip(values.tolist(), flat.tolist(), strict=True):
+            parent, token = divmod(index, vocab)
+            row = [] if weights is None else [weights[parent].tolist()]
+            hyp = Hypothesis(alive[parent].tokens + [token], value, alive[parent].attention + row, token == EOS)
+            if hyp.finished:
+                finished.append(hyp)
+            else:
+                survivors.append(hyp)
+                keep.append(parent)
+            if len(survivors) == beam:
+                break
+        if len(finished) >= beam or not survivors:
+            break
+        alive, state = survivors, select_state(state, torch.tensor(keep))
+    n_best = n_best or beam
+    if len(finished) < n_best:
+        finished += alive
+    return sorted(finished, key=lambda h: h.score(alpha), reverse=True)[:n_best]

@@ -1,0 +1,222 @@
+"""Translate: human dates -> ISO dates and English -> Spanish, with beam search, n-best lists and attention maps."""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textlab.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+from textlab.config import TRANSLATE_TASKS, models_dir
+from textlab.data.dates import real_date
+from textlab.decoding import beam_search, greedy
+from textlab.networks.seq2seq import Seq2Seq, Seq2SeqConfig
+from textlab.text.sequence_tokens import CharTokenizer, PieceTokenizer, SequenceTokenizer
+
+KIND = "translator"
+MAX_BEAM = 10
+MAX_CHARS = {"dates": 100, "en-es": 1_000}
+MAX_SOURCE_TOKENS = 200
+LOW_CONFIDENCE = 0.5  # dates: below this probability of the whole answer, it is flagged
+TITLES = {
+    "dates": ("Dates -> ISO", "Reads a date written by a person, in one of several languages and many formats, and "
+              "writes it as YYYY-MM-DD. Character-level encoder-decoder with attention."),
+    "en-es": ("English -> Spanish", "Translates short English sentences into Spanish, learnt from the King James and "
+              "Reina-Valera 1909 Bibles verse by verse: expect biblical Spanish. Subword encoder-decoder with "
+              "attention."),
+}
+
+
+class TranslateError(ValueError):
+    """Input the translator cannot use; the message says what to change."""
+
+
+def translator_dir(task: str) -> Path:
+    """`models/translate-TASK` (or under `$TEXTLAB_MODELS`)."""
+    if task not in TRANSLATE_TASKS:
+        raise ValueError(f"unknown translation task {task!r}; choose one of {', '.join(TRANSLATE_TASKS)}")
+    return models_dir() / f"translate-{task}"
+
+
+@dataclass
+class Translator:
+    task: str
+    network: Seq2Seq
+    source: SequenceTokenizer
+    target: SequenceTokenizer
+    dates: bool  # trained on the date generator: input lower-cased, output checked as a calendar date
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.network.eval()
+
+    def prepare(self, text: str) -> str:
+        """What the model reads of `text`: spaces collapsed, and lower-cased for dates."""
+        text = " ".join(text.split())
+        return text.lower() if self.dates else text
+
+    def max_output(self, source_tokens: int) -> int:
+        return 12 if self.task == "dates" else min(2 * source_tokens + 10, 3 * MAX_SOURCE_TOKENS)
+
+    def encode(self, text: str) -> list[int]:
+        return self.source.encode(self.prepare(text))[:MAX_SOURCE_TOKENS]
+
+
+@dataclass
+class Candidate:
+    text: str
+    score: float  # log-probability / length penalty: what the beam ranks by
+    probability: float  # of the whole output
+
+
+@dataclass
+class Translation:
+    output: str
+    candidates: list[Candidate]
+    source_pieces: list[str]
+    target_pieces: list[str]  # the best output's tokens, closing </s> included
+    attention: list[list[float]] | None  # target x source weights, None for a model without attention
+    notes: list[str]
+    flagged: bool  # not a real date, or too unsure to trust
+    seconds: float
+
+
+def translate(tr: Translator, text: str, beam: int = 3) -> Translation:
+    """The best translation of `text` with a beam of `beam`, its n-best list and attention; raises TranslateError."""
+    start = time.perf_counter()
+    if not isinstance(beam, int) or isinstance(beam, bool) or not 1 <= beam <= MAX_BEAM:
+        raise TranslateError(f"The beam width must be a whole number from 1 to {MAX_BEAM}; got {beam!r}.")
+    if not isinstance(text, str) or not text.strip():
+        raise TranslateError("Type something to translate: " + ("a date, e.g. 'the 3rd of May 1999'."
+                                                                 if tr.task == "dates" else "an English sentence."))
+    limit = MAX_CHARS[tr.task]
+    if len(text) > limit:
+        what = "a date" if tr.task == "dates" else "one sentence at a time"
+        raise TranslateError(f"That is {len(text):,} characters; the {tr.task} model reads at most {limit:,}: "
+                             f"give it {what}.")
+    prepared = tr.prepare(text)
+    notes = []
+    if tr.dates and not re.search(r"\d", prepared):
+        raise TranslateError(f"{text.strip()[:40]!r} does not look like a date: it has no digits, so no day or "
+                             "year. Try e.g. 'May 3rd, 1999' or '3.5.1999'.")
+    if unknown := tr.source.unknown(prepared):
+        shown = ", ".join(repr(c) for c in unknown[:10])
+        notes.append(f"The model never saw {shown} in training: read as unknown.")
+    ids = tr.source.encode(prepared)
+    if len(ids) > MAX_SOURCE_TOKENS:
+        notes.append(f"Only the first {MAX_SOURCE_TOKENS} of {len(ids)} tokens were read.")
+        ids = ids[:MAX_SOURCE_TOKENS]
+    hyps = beam_search(tr.network, ids, beam, tr.max_output(len(ids)))
+    best = hyps[0]
+    candidates = [Candidate(tr.target.decode(h.output), h.score(0.6), math.exp(h.logprob)) for h in hyps]
+    output, flagged = candidates[0].text, False
+    if not best.finished:
+        notes.append(f"The output reached the length limit of {tr.max_output(len(ids))} tokens without ending.")
+        flagged = True
+    if tr.dates and (flags := date_flags(output, candidates[0].probability)):
+        notes.extend(flags)
+        flagged = True
+    return Translation(
+        output, candidates, tr.source.pieces(ids), tr.target.pieces(best.tokens),
+        best.attention or None, notes, flagged, time.perf_counter() - start,
+    )
+
+
+def date_flags(output: str, probability: float) -> list[str]:
+    """What is wrong with a date translation: not a real calendar date, or too unsure to trust."""
+    if not real_date(output):
+        return [f"{output!r} is not a real calendar date."]
+    if probability < LOW_CONFIDENCE:
+        return [f"Low confidence ({probability:.0%}): check the answer, or write the date another way."]
+    return []
+
+
+def translate_batch(tr: Translator, texts: list[str], beam: int = 1, batch_size: int = 128) -> list[str]:
+    """Translations of many texts: greedy in batches (beam 1), or beam search one by one."""
+    outputs: list[str] = []
+    for first in range(0, len(texts), batch_size):
+        sources = [tr.encode(t) for t in texts[first : first + batch_size]]
+        if beam == 1:
+            hyps = greedy(tr.network, sources, max(tr.max_output(len(s)) for s in sources))
+        else:
+            hyps = [beam_search(tr.network, s, beam, tr.max_output(len(s)))[0] for s in sources]
+        outputs.extend(tr.target.decode(h.output) for h in hyps)
+    return outputs
+
+
+def evaluate(tr: Translator, pairs: list[tuple[str, str]], beam: int = 1) -> dict[str, Any]:
+    """Dates: exact match. Sentences: BLEU and chrF (sacrebleu). Always `n`."""
+    outputs = translate_batch(tr, [s for s, _ in pairs], beam)
+    references = [t for _, t in pairs]
+    if tr.task == "dates":
+        exact = sum(o == r for o, r in zip(outputs, references, strict=True))
+        return {"exact_match": exact / max(len(pairs), 1), "n": len(pairs)}
+    import sacrebleu
+
+    return {
+        "bleu": sacrebleu.corpus_bleu(outputs, [references]).score,
+        "chrf": sacrebleu.corpus_chrf(outputs, [references]).score,
+        "n": len(pairs),
+    }
+
+
+# Checkpoints ---------------------------------------------------------------------------------------------------
+
+
+def save_translator(folder: Path, tr: Translator) -> None:
+    blobs, chars = {}, {}
+    for side, tokenizer in (("source", tr.source), ("target", tr.target)):
+        if isinstance(tokenizer, PieceTokenizer):
+            blobs[f"{side}.model"] = tokenizer.model
+        else:
+            chars[side] = list(tokenizer.chars)
+    save_checkpoint(folder, KIND, tr.network.state_dict(), vars(tr.network.config), blobs=blobs,
+                    task={"task": tr.task, "dates": tr.dates, "chars": chars}, card=tr.card)
+
+
+def load_translator(task: str, folder: Path | None = None) -> Translator:
+    """The translator saved in `folder` (default models/translate-TASK); raises CheckpointError if unusable."""
+    folder = Path(folder or translator_dir(task))
+    ckpt = load_checkpoint(folder, KIND)
+    try:
+        info = ckpt.extras["task"]
+        if info["task"] != task:
+            raise ValueError(f"it holds the {info['task']!r} translator, not {task!r}")
+        sides = []
+        for side in ("source", "target"):
+            if side in info["chars"]:
+                sides.append(CharTokenizer(info["chars"][side]))
+            else:
+                sides.append(PieceTokenizer(ckpt.blobs[f"{side}.model"]))
+        network = Seq2Seq(Seq2SeqConfig(**ckpt.config))
+        if (network.config.source_vocab, network.config.target_vocab) != (sides[0].vocab_size, sides[1].vocab_size):
+            raise ValueError("the vocabularies do not fit the network's embeddings")
+        network.load_state_dict(ckpt.tensors)
+        return Translator(task, network, sides[0], sides[1], bool(info["dates"]), ckpt.extras.get("card", {}))
+    except (KeyError, TypeError, ValueError, RuntimeError) as e:
+        raise CheckpointError(f"{folder} does not fit this version of the translator: {e}") from e
+
+
+def model_card(tr: Translator) -> str:
+    card = tr.card
+    title, summary = TITLES[tr.task]
+    lines = [f"**{card.get('title', title)}** - {card.get('summary', summary)}"]
+    for name, figures in card.get("test", {}).items():
+        if "exact_match" in figures:
+            lines.append(f"- {name}: exact match **{figures['exact_match']:.2%}** on {figures['n']:,} dates "
+                         "never used in training")
+        else:
+            lines.append(f"- {name}: BLEU **{figures['bleu']:.1f}**, chrF {figures['chrf']:.1f} on "
+                         f"{figures['n']:,} pairs never used in training")
+    c = tr.network.config
+    attention = {"bahdanau": "additive (Bahdanau) attention", "luong": "multiplicative (Luong) attention",
+                 "none": "no attention (one fixed vector)"}[c.attention]
+    lines.append(f"- {tr.source.kind} -> {c.embed_dim}-d embeddings -> bidirectional {c.num_layers} x "
+                 f"{c.hidden_size} {c.cell.upper()} encoder -> {c.cell.upper()} decoder with {attention}.")
+    if "trained" in card:
+        lines.append(f"- Trained {card['trained']} on {card.get('source', 'its data')}; "
+                     f"{card.get('parameters', 0):,} parameters.")
+    return "\n".join(lines)

@@ -1,0 +1,143 @@
+"""The "Translate" tab: dates -> ISO dates and English -> Spanish, with the beam's n-best list and the attention map."""
+
+from __future__ import annotations
+
+import html
+
+import gradio as gr
+
+from textlab.config import TRANSLATE_TASKS
+from textlab.loading import ModelSlot
+from textlab.translate import (
+    MAX_BEAM,
+    TranslateError,
+    Translation,
+    Translator,
+    load_translator,
+    model_card,
+    save_translator,
+    translate,
+    translator_dir,
+)
+from textlab.translate_training import quick_trainer
+from textlab.ui.common import status_markdown
+
+TITLE = "Translate"
+TASK_NAMES = {"dates": "Dates -> ISO (YYYY-MM-DD)", "en-es": "English -> Spanish"}
+EXAMPLES = [
+    ("the 3rd of May 1999", "dates"), ("Saturday, July 4th, 2026", "dates"), ("3.5.1999", "dates"),
+    ("5/3/99", "dates"), ("14 juillet 1789", "dates"), ("lunes, 3 de mayo de 1999", "dates"),
+    ("And God said, Let there be light: and there was light.", "en-es"),
+    ("The children of Israel went out of Egypt.", "en-es"),
+    ("Blessed are the meek: for they shall inherit the earth.", "en-es"),
+    ("And the king said unto him, Go in peace.", "en-es"),
+]
+
+
+def slots() -> dict[str, ModelSlot[Translator]]:
+    """One translator per task: `models/translate-TASK`, or a quick one trained in the background."""
+    return {
+        task: ModelSlot(
+            f"{task} translator", lambda task=task: load_translator(task), quick_trainer(task),
+            lambda tr, task=task: save_translator(translator_dir(task), tr),
+        )
+        for task in TRANSLATE_TASKS
+    }
+
+
+def create_tab(slots: dict[str, ModelSlot[Translator]]) -> None:
+    with gr.Tab(TITLE, id="translate"):
+        status = gr.Markdown(_status(slots, "dates"), elem_id="translate-status")
+        with gr.Row():
+            with gr.Column():
+                task = gr.Radio([(name, key) for key, name in TASK_NAMES.items()], value="dates", label="Task",
+                                elem_id="translate-task")
+                source = gr.Textbox(label="Input", value="the 3rd of May 1999", lines=2, elem_id="translate-input")
+                beam = gr.Slider(1, MAX_BEAM, value=3, step=1, label="Beam width (1 is greedy)")
+                button = gr.Button("Translate", variant="primary", elem_id="translate-button")
+                gr.Examples([list(e) for e in EXAMPLES], inputs=[source, task], label="Examples")
+            with gr.Column():
+                output = gr.Textbox(label="Translation", interactive=False, elem_id="translate-output")
+                notes = gr.Markdown(elem_id="translate-notes")
+                nbest = gr.Dataframe(headers=["rank", "output", "score", "probability"],
+                                     label="n-best list (score: log-probability / length penalty)",
+                                     elem_id="translate-nbest")
+        heatmap = gr.HTML(label="Attention", elem_id="translate-attention")
+
+        def run(text, task, beam):
+            tr = _ready(slots, task)
+            try:
+                result = translate(tr, text, int(beam))
+            except TranslateError as e:
+                raise gr.Error(str(e)) from None
+            rows = [[rank, c.text, round(c.score, 4), round(c.probability, 4)]
+                    for rank, c in enumerate(result.candidates, 1)]
+            return result.output, _notes(result), rows, svg_attention(result)
+
+        button.click(run, [source, task, beam], [output, notes, nbest, heatmap], api_name="translate",
+                     api_description="Translate with beam search. Inputs: text, task ('dates' or 'en-es'), beam "
+                                     f"width (1-{MAX_BEAM}). Outputs: translation, notes, n-best list, attention "
+                                     "map (SVG).")
+        source.submit(run, [source, task, beam], [output, notes, nbest, heatmap], api_visibility="private")
+        task.change(lambda t: _status(slots, t), task, status, api_visibility="private", show_progress="hidden")
+
+        timer = gr.Timer(1.0)
+        def refresh(task):
+            busy = any(s.status.state not in ("ready", "failed") for s in slots.values())
+            return _status(slots, task), gr.Timer(active=busy)
+
+        timer.tick(refresh, task, [status, timer], api_visibility="private", show_progress="hidden", queue=False)
+
+def _notes(result: Translation) -> str:
+    lines = [f"- {note}" for note in result.notes]
+    head = "**Flagged:** " if result.flagged else ""
+    timing = f"Decoded in {result.seconds * 1000:.0f} ms."
+    return "\n".join([f"{head}{timing}", *lines])
+
+
+def svg_attention(result: Translation, cell: int = 22, max_cells: int = 80) -> str:
+    """The attention map as an SVG: one row per output token, one column per source token, darker = more weight."""
+    if result.attention is None:
+        return "<p>This model has no attention: the decoder sees the whole source as one fixed vector.</p>"
+    sources = result.source_pieces[:max_cells]
+    targets = result.target_pieces[:max_cells]
+    left, top = 90, 90
+    width, height = left + cell * len(sources) + 10, top + cell * len(targets) + 30
+    marks = []
+    for j, piece in enumerate(sources):
+        x = left + j * cell + cell / 2
+        marks.append(f'<text transform="translate({x:.0f},{top - 6}) rotate(-60)" font-size="12" '
+                     f'fill="currentColor">{_label(piece)}</text>')
+    for i, piece in enumerate(targets):
+        y = top + i * cell
+        marks.append(f'<text x="{left - 6}" y="{y + cell * 0.7:.0f}" font-size="12" text-anchor="end" '
+                     f'fill="currentColor">{_label(piece)}</text>')
+        for j, weight in enumerate(result.attention[i][: len(sources)]):
+            marks.append(f'<rect x="{left + j * cell}" y="{y}" width="{cell - 1}" height="{cell - 1}" '
+                         f'fill="#2563eb" fill-opacity="{max(weight, 0.02):.3f}">'
+                         f"<title>{_label(targets[i])} / {_label(sources[j])}: {weight:.2f}</title></rect>")
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="attention map" '
+        f'style="max-width:{width}px">{"".join(marks)}'
+        f'<text x="{left}" y="{height - 8}" font-size="11" fill="#71717a">rows: output tokens; columns: source '
+        "tokens; darker: more attention</text></svg>"
+    )
+
+
+def _label(piece: str) -> str:
+    return html.escape({" ": "\u2423"}.get(piece, piece.replace("\u2581", "_")))
+
+
+def _ready(slots: dict[str, ModelSlot[Translator]], task: str) -> Translator:
+    if task not in slots:
+        raise gr.Error(f"Unknown task {task!r}; choose one of {', '.join(TRANSLATE_TASKS)}.")
+    tr = slots[task].get()
+    if tr is None:
+        raise gr.Error(slots[task].status.message)
+    return tr
+
+
+def _status(slots: dict[str, ModelSlot[Translator]], task: str) -> str:
+    slot = slots.get(task) or slots["dates"]
+    tr = slot.get()
+    return status_markdown(slot.status, model_card(tr) if tr else "")

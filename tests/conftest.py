@@ -168,7 +168,8 @@ def tiny_translate_config(task: str, **overrides) -> TranslateConfig:
 def tiny_translators(tmp_path_factory):
     """A dates translator trained briefly on generated dates, and an en-es one on toy Spanish (seconds each)."""
     folder = tmp_path_factory.mktemp("pairs")
-    spanish = tiny_translate_config("en-es", pairs_file=str(write_pairs(folder / "es.tsv", toy_spanish_pairs(800))))
+    spanish = tiny_translate_config("en-es", pairs_file=str(write_pairs(folder / "es.tsv", toy_spanish_pairs(2000))),
+                                    hidden_size=48, max_epochs=6)
     return {task: train_translator(cfg, load_pair_data(cfg))
             for task, cfg in (("dates", tiny_translate_config("dates")), ("en-es", spanish))}
 

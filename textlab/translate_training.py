@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -49,7 +50,7 @@ def load_pair_data(cfg: TranslateConfig) -> PairData:
         pairs, skipped = read_pairs_file(cfg.pairs_file)
         train, valid, test = split_pairs(pairs, max(cfg.n_valid, 1), max(cfg.n_test, 1), cfg.split_seed)
         notes = [f"skipped {skipped:,} lines that are not `source<TAB>target`"] if skipped else []
-        return PairData(train, valid, {"held-out pairs": test}, f"the pairs in {cfg.pairs_file}", notes)
+        return PairData(train, valid, {"held-out pairs": test}, f"your pairs ({Path(cfg.pairs_file).name})", notes)
     if cfg.task == "dates":
         train = generate_pairs(cfg.n_train, cfg.split_seed)
         seen = {s for s, _ in train}
@@ -116,8 +117,10 @@ def train_translator(
         on_step=on_step, on_epoch=on_epoch, should_stop=should_stop,
     )
     title, summary = TITLES[cfg.task]
+    if cfg.pairs_file:
+        title, summary = f"{title} (your pairs)", f"Trained on your own pairs; {tr.source.kind} tokens."
     tr.card = {
-        "title": title if not cfg.pairs_file else f"{title} (your pairs)",
+        "title": title,
         "summary": summary,
         "source": data.source,
         "notes": data.notes,

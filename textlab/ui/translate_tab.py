@@ -62,7 +62,8 @@ def create_tab(slots: dict[str, ModelSlot[Translator]]) -> None:
                 nbest = gr.Dataframe(headers=["rank", "output", "score", "probability"],
                                      label="n-best list (score: log-probability / length penalty)",
                                      elem_id="translate-nbest")
-        heatmap = gr.HTML(label="Attention", elem_id="translate-attention")
+        gr.Markdown("**Attention:** where the decoder looked in the input while writing each output token.")
+        heatmap = gr.HTML(elem_id="translate-attention")
 
         def run(text, task, beam):
             tr = _ready(slots, task)
@@ -102,7 +103,7 @@ def svg_attention(result: Translation, cell: int = 22, max_cells: int = 80) -> s
     sources = result.source_pieces[:max_cells]
     targets = result.target_pieces[:max_cells]
     left, top = 90, 90
-    width, height = left + cell * len(sources) + 10, top + cell * len(targets) + 30
+    width, height = max(left + cell * len(sources) + 10, 420), top + cell * len(targets) + 30
     marks = []
     for j, piece in enumerate(sources):
         x = left + j * cell + cell / 2

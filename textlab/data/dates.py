@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 FIRST, LAST = dt.date(1900, 1, 1), dt.date(2099, 12, 31)
 TWO_DIGIT_FIRST, TWO_DIGIT_LAST = dt.date(1969, 1, 1), dt.date(2068, 12, 31)
-LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT", "pt_BR", "nl_NL")
+# Hungarian and Lithuanian write the year first ("1999. május 3."): the model must not assume the day leads.
+LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT", "pt_BR", "nl_NL", "hu_HU", "lt_LT")
 # babel's own named formats; each locale's own numeric ones are left out (they disagree on day/month order)
 WORD_FORMATS = ("medium", "long", "full", "d MMMM y", "d MMM y", "EEE d MMM y", "EEEE d MMMM y")
 # (locale, pattern): the only numeric layouts, each with one reading
@@ -31,11 +32,13 @@ NUMERIC_FORMATS = (
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# English forms people type. {Month} full name, {Mon} three letters (or "Sept"), {d} day, {ord} 3rd, {y} year.
+# English forms people type. {Month} full name, {Mon} three letters (or "Sept"), {d} day ({dd} two digits),
+# {ord} 3rd, {y} year.
 ENGLISH_TEMPLATES = (
     "{Month} {d}, {y}", "{Month} {d} {y}", "{d} {Month} {y}", "{Mon} {d}, {y}", "{Mon} {d} {y}", "{d} {Mon} {y}",
     "{Month} {ord}, {y}", "{Month} {ord} {y}", "{ord} {Month} {y}", "{ord} {Mon} {y}", "{Mon} {ord}, {y}",
     "the {ord} of {Month} {y}", "the {ord} of {Month}, {y}", "{ord} of {Month} {y}", "the {ord} of {Mon} {y}",
+    "{y}-{Mon}-{dd}", "{d}/{Mon}/{y}", "{Mon}-{d}-{y}",
 )
 # Natural English forms the generator never produces: the held-out check of how well the model generalises.
 NATURAL_TEMPLATES = (
@@ -58,7 +61,8 @@ def english_date(day: dt.date, template: str, rng: random.Random) -> str:
     month = MONTHS[day.month - 1]
     short = "Sept" if day.month == 9 and rng.random() < 0.3 else month[:3]
     return template.format(
-        Month=month, Mon=short, d=day.day, ord=ordinal(day.day), y=day.year, yy=f"{day.year % 100:02d}",
+        Month=month, Mon=short, d=day.day, dd=f"{day.day:02d}", ord=ordinal(day.day), y=day.year,
+        yy=f"{day.year % 100:02d}",
         Weekday=WEEKDAYS[day.weekday()],
     )
 

@@ -368,6 +368,8 @@ def test_a_date_without_digits_is_refused(tiny_translators):
     result = translate(tiny_translators["dates"], "May 3rd, 1999", beam=3)
     assert len(result.candidates) == 3 and result.seconds > 0
     assert result.flagged == bool(date_flags(result.output, result.candidates[0].probability))
+    old = translate(tiny_translators["dates"], "14 July 1789")
+    assert old.flagged and any("1900 to 2099" in note and "1789" in note for note in old.notes)
 
 
 def test_evaluate_dates_and_sentences(tiny_translators, numbers_translator):

@@ -80,7 +80,7 @@ class Translation:
     target_pieces: list[str]  # the best output's tokens, closing </s> included
     attention: list[list[float]] | None  # target x source weights, None for a model without attention
     notes: list[str]
-    flagged: bool  # not a real date, or too unsure to trust
+    flagged: bool  # something is noted: not a real date, too unsure, unseen characters, input cut short
     seconds: float
 
 
@@ -102,6 +102,8 @@ def translate(tr: Translator, text: str, beam: int = 3) -> Translation:
     if tr.dates and not re.search(r"\d", prepared):
         raise TranslateError(f"{text.strip()[:40]!r} does not look like a date: it has no digits, so no day or "
                              "year. Try e.g. 'May 3rd, 1999' or '3.5.1999'.")
+    if tr.dates and (years := [y for y in re.findall(r"(?<!\d)\d{4}(?!\d)", prepared) if not 1900 <= int(y) <= 2099]):
+        notes.append(f"The model knows the years 1900 to 2099 only; {years[0]} is outside them.")
     if unknown := tr.source.unknown(prepared):
         shown = ", ".join(repr(c) for c in unknown[:10])
         notes.append(f"The model never saw {shown} in training: read as unknown.")
@@ -112,16 +114,14 @@ def translate(tr: Translator, text: str, beam: int = 3) -> Translation:
     hyps = beam_search(tr.network, ids, beam, tr.max_output(len(ids)))
     best = hyps[0]
     candidates = [Candidate(tr.target.decode(h.output), h.score(0.6), math.exp(h.logprob)) for h in hyps]
-    output, flagged = candidates[0].text, False
+    output = candidates[0].text
     if not best.finished:
         notes.append(f"The output reached the length limit of {tr.max_output(len(ids))} tokens without ending.")
-        flagged = True
-    if tr.dates and (flags := date_flags(output, candidates[0].probability)):
-        notes.extend(flags)
-        flagged = True
-    return Translation(
+    if tr.dates:
+        notes.extend(date_flags(output, candidates[0].probability))
+    return Translation(  # anything noted makes the answer less trustworthy: flag it
         output, candidates, tr.source.pieces(ids), tr.target.pieces(best.tokens),
-        best.attention or None, notes, flagged, time.perf_counter() - start,
+        best.attention or None, notes, bool(notes), time.perf_counter() - start,
     )
 
 

@@ -26,7 +26,7 @@ TITLE = "Translate"
 TASK_NAMES = {"dates": "Dates -> ISO (YYYY-MM-DD)", "en-es": "English -> Spanish"}
 EXAMPLES = [
     ("the 3rd of May 1999", "dates"), ("Saturday, July 4th, 2026", "dates"), ("3.5.1999", "dates"),
-    ("5/3/99", "dates"), ("14 juillet 1789", "dates"), ("lunes, 3 de mayo de 1999", "dates"),
+    ("5/3/99", "dates"), ("14 juillet 1989", "dates"), ("lunes, 3 de mayo de 1999", "dates"),
     ("And God said, Let there be light: and there was light.", "en-es"),
     ("The children of Israel went out of Egypt.", "en-es"),
     ("Blessed are the meek: for they shall inherit the earth.", "en-es"),

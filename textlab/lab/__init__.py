@@ -1,0 +1,1 @@
+"""The Lab: the seed notes' lessons as live tools (preprocessing, model summaries, experiments)."""

@@ -116,11 +116,11 @@ def summarize(spec: ModelSpec) -> list[Row]:
 
 def summary_text(spec: ModelSpec, rows: list[Row]) -> str:
     """The rows as Keras prints them, with the totals for both layouts."""
-    lines = [f"{'Layer (type)':<28}{'Output Shape':<22}{'Param # (Keras)':>17}{'PyTorch':>12}", "=" * 79]
+    lines = [f"{'Layer (type)':<38}{'Output Shape':<22}{'Param # (Keras)':>17}{'PyTorch':>16}", "=" * 93]
     for row in rows:
-        lines.append(f"{row.layer:<28}{row.output_shape:<22}{row.keras:>17,}{row.pytorch:>12,}")
+        lines.append(f"{row.layer:<38}{row.output_shape:<22}{row.keras:>17,}{row.pytorch:>16,}")
     keras_total, torch_total = sum(r.keras for r in rows), sum(r.pytorch for r in rows)
     layout = "reset_after=True" if spec.gru_reset_after else "reset_after=False, the seed's layout"
-    lines += ["=" * 79, f"Total params: {keras_total:,} (Keras{', GRU ' + layout if spec.cell == 'GRU' else ''})",
+    lines += ["=" * 93, f"Total params: {keras_total:,} (Keras{', GRU ' + layout if spec.cell == 'GRU' else ''})",
               f"PyTorch: {torch_total:,} ({torch_total - keras_total:+,}: two bias vectors per gate)"]
     return "\n".join(lines)

@@ -331,17 +331,17 @@ def dropout_race(settings: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.5, 
     yield from train_runs(runs, data, epochs, time_cap_s=time_cap_s, should_stop=should_stop)
 
 
-def embedding_race(vectors: Callable[[WordVocab, int], tuple[torch.Tensor, float]], units: int = 32,
+def embedding_race(vectors: Callable[[WordVocab], tuple[torch.Tensor, float]], units: int = 32,
                    epochs: int = 5, time_cap_s: float = 60.0, should_stop: Callable[[], bool] | None = None,
                    data: Data | None = None) -> Iterator[Update]:
     """A GRU on a sentiment slice with its embedding random, word2vec frozen, and word2vec fine-tuned.
 
-    `vectors(vocab, dim)` returns the pre-trained rows for the vocabulary (zeros where a word is missing) and the
-    share of words found; `dim` is set by the vectors.
+    `vectors(vocab)` returns the pre-trained rows for the vocabulary (zeros where a word is missing) and the share
+    of words found (see `word2vec_rows`).
     """
     _check_size(units, 1)
     data = data or sentiment_data(n_train=1000, n_valid=500)
-    table, coverage = vectors(data.vocab, 0)
+    table, coverage = vectors(data.vocab)
     runs = []
     for name, pretrained, frozen in (("random", False, False), ("word2vec, frozen", True, True),
                                      ("word2vec, fine-tuned", True, False)):
@@ -362,3 +362,15 @@ def _check_size(units: int, layers: int) -> None:
         raise ExperimentError(f"Units must be a whole number from 1 to 256 in the Lab; got {units!r}.")
     if not isinstance(layers, int) or not 1 <= layers <= 4:
         raise ExperimentError(f"Layers must be from 1 to 4 in the Lab; got {layers!r}.")
+
+
+def word2vec_rows(vocab: WordVocab, vectors) -> tuple[torch.Tensor, float]:
+    """The rows of `vectors` (gensim KeyedVectors, e.g. the Neighbours tab's) for every word of `vocab`: zeros for
+    padding and for words the vectors lack, and the share of the vocabulary found."""
+    table = torch.zeros(len(vocab), vectors.vector_size)
+    found = 0
+    for index, word in enumerate(vocab.index_to_word[2:], start=2):
+        if word in vectors.key_to_index:
+            table[index] = torch.from_numpy(vectors[word].astype("float32"))
+            found += 1
+    return table, found / max(len(vocab) - 2, 1)

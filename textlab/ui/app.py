@@ -9,9 +9,9 @@ from __future__ import annotations
 import gradio as gr
 
 from textlab.loading import ModelSlot
-from textlab.ui import chat_tab, classify_tab, neighbours_tab, translate_tab
+from textlab.ui import chat_tab, classify_tab, lab_tab, neighbours_tab, translate_tab
 
-TABS = (chat_tab, classify_tab, neighbours_tab, translate_tab)
+TABS = (chat_tab, classify_tab, neighbours_tab, translate_tab, lab_tab)
 DESCRIPTION = (
     "# textlab\nRecurrent neural language models, trained on real text, that you can talk to and study. "
     "Every tab is also an API endpoint: see *Use via API* at the bottom of the page."

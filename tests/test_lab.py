@@ -1,0 +1,233 @@
+"""The Lab's pieces: preprocessing against hand-computed cases, the model builder against the seed's parameter
+counts and real PyTorch modules, the experiments' curves, and training a character model on a text."""
+
+import zipfile
+
+import pytest
+import torch
+from torch import nn
+
+from textlab.lab.experiments import (
+    ExperimentError,
+    SequenceModel,
+    adding_problem,
+    cell_race,
+    dropout_race,
+    embedding_race,
+    gradient_by_time_step,
+    gradient_race,
+    sentiment_data,
+    word2vec_rows,
+)
+from textlab.lab.own_model import OwnModelError, checkpoint_zip, generate, read_upload, train_own
+from textlab.lab.preprocess import (
+    SEGMENTED_NOTE,
+    PreprocessError,
+    build_vocabulary,
+    encode_sentence,
+    pad,
+    subword_pieces,
+    window_table,
+    words,
+)
+from textlab.lab.summary import BuilderError, ModelSpec, keras_cell_params, summarize, summary_text
+
+from .conftest import KEYWORDS, labelled_examples
+
+# Preprocessing ---------------------------------------------------------------------------------------------------
+
+
+def test_vocabulary_is_sorted_with_padding_and_unknown_first():
+    vocab = build_vocabulary("Bazinga! Penny, Penny, Penny. I am not crazy.")
+    assert vocab.vocab.index_to_word == ("<PAD/>", "<UKN/>", "am", "bazinga", "crazy", "i", "not", "penny")
+    assert vocab.counts["penny"] == 3 and vocab.n_words == 8 and vocab.note is None
+    ids, back = encode_sentence(vocab.vocab, "Penny is crazy!")
+    assert ids == [7, 1, 4] and back == ["penny", "<UKN/>", "crazy"]
+
+
+def test_words_split_like_keras_tokenizer_and_chinese_is_segmented():
+    assert words("Don't stop-me, NOW!")[0] == ["don't", "stop", "me", "now"]
+    tokens, note = words("我爱自然语言处理。")
+    assert note == SEGMENTED_NOTE and "自然语言" in tokens and "。" not in tokens and len(tokens) >= 3
+
+
+def test_character_windows_match_the_seed():
+    pairs, total = window_table("abcdefghijklmn", window=10, step=2)
+    assert pairs == [("abcdefghij", "k"), ("cdefghijkl", "m")] and total == 2
+    with pytest.raises(PreprocessError, match="needs more than the window"):
+        window_table("short", 10, 2)
+    with pytest.raises(PreprocessError, match="from 1 to 200"):
+        window_table("abcdefghijklmn", 0, 2)
+
+
+def test_pad_sequences_pre_and_post():
+    assert pad([[1, 2, 3], [4]], 2, "pre", "pre") == [[2, 3], [0, 4]]
+    assert pad([[1, 2, 3], [4]], 4, "post", "post") == [[1, 2, 3, 0], [4, 0, 0, 0]]
+    with pytest.raises(PreprocessError, match="maxlen"):
+        pad([[1]], 20_000, "pre", "pre")
+
+
+def test_subwords_beside_words():
+    pairs, size = subword_pieces("the cat sat on the mat. the cats sat on the mats.\n" * 30, 40)
+    assert [w for w, _ in pairs] == ["the", "cat", "sat", "on", "mat", "cats", "mats"]
+    assert all("".join(p).replace("\u2581", "") == w for w, p in pairs) and size > 4
+
+
+@pytest.mark.parametrize("text", ["", "   ", None])
+def test_empty_text_is_refused(text):
+    with pytest.raises(PreprocessError, match="Paste or upload"):
+        build_vocabulary(text)
+    with pytest.raises(PreprocessError, match="no words"):
+        build_vocabulary("!!! ... ???")
+
+
+# Model builder ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("spec", "total"), [
+    (ModelSpec("LSTM", 1, 128, "features", 10), 71_297),
+    (ModelSpec("GRU", 1, 128, "features", 1), 50_049),
+    (ModelSpec("GRU", 1, 128, "embedding", 80_002, 300), 24_165_465),
+    (ModelSpec("LSTM", 2, 64, "one-hot", 69, head_units=69), 71_813),
+])
+def test_summaries_reproduce_the_seed_counts(spec, total):
+    rows = summarize(spec)
+    assert sum(r.keras for r in rows) == total
+    assert f"Total params: {total:,}" in summary_text(spec, rows)
+
+
+def test_pytorch_counts_come_from_real_modules():
+    rows = summarize(ModelSpec("GRU", 2, 16, "embedding", 50, 8, bidirectional=True, head_units=3))
+    gru1 = nn.GRU(8, 16, bidirectional=True)
+    gru2 = nn.GRU(32, 16, bidirectional=True)
+    expected = [50 * 8, sum(p.numel() for p in gru1.parameters()), sum(p.numel() for p in gru2.parameters()),
+                32 * 3 + 3]
+    assert [r.pytorch for r in rows] == expected
+    assert [r.output_shape for r in rows] == ["(None, None, 8)", "(None, None, 32)", "(None, 32)", "(None, 3)"]
+    assert rows[1].pytorch - rows[1].keras == 2 * 3 * 16  # a second bias per gate, both directions
+
+
+def test_gru_reset_after_has_pytorch_layout():
+    assert keras_cell_params("GRU", 10, 8, reset_after=True) == sum(p.numel() for p in nn.GRU(10, 8).parameters())
+    assert keras_cell_params("SimpleRNN", 1, 128) == 128 * (1 + 128 + 1)
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    (ModelSpec(units=0), "Units must be"),
+    (ModelSpec(layers=100), "Layers must be"),
+    (ModelSpec(cell="Transformer"), "cell must be"),
+    (ModelSpec(dropout=1.0), "dropout rate"),
+    (ModelSpec(input="embedding", features=2_000_000), "input size"),
+])
+def test_builder_refuses_impossible_models(spec, message):
+    with pytest.raises(BuilderError, match=message):
+        summarize(spec)
+
+
+# Experiments -----------------------------------------------------------------------------------------------------
+
+
+def test_adding_problem_targets_are_the_marked_sums():
+    x, y = adding_problem(50, 20, seed=0)
+    assert x.shape == (50, 20, 2) and (x[:, :, 1].sum(1) == 2).all()
+    assert torch.allclose((x[:, :, 0] * x[:, :, 1]).sum(1), y)
+
+
+@pytest.mark.parametrize("cell", ["SimpleRNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("recurrent", [0.0, 0.3])
+def test_sequence_model_shapes(cell, recurrent):
+    model = SequenceModel(cell, 8, 6, layers=2, vocab_size=30, dropout=0.2, recurrent_dropout=recurrent)
+    assert model(torch.randint(0, 30, (5, 7))).shape == (5,)
+
+
+def test_cell_race_gives_curves_for_every_cell():
+    updates = list(cell_race("adding", units=8, epochs=2, length=10, time_cap_s=30))
+    final = updates[-1]
+    assert final.done and [row[0] for row in final.summary] == ["SimpleRNN", "LSTM", "GRU"]
+    for cell in ("SimpleRNN", "LSTM", "GRU"):
+        for split in ("train", "validation"):
+            curve = [p for p in final.points if p.series == cell and p.split == split and p.metric == "loss"]
+            assert [p.x for p in curve] == [1, 2]
+    fractions = [u.fraction for u in updates]
+    assert fractions == sorted(fractions) and len(updates) == 7  # 3 cells x 2 epochs, then done
+
+
+def test_gradient_race_records_every_step_and_the_gradients_explode():
+    final = list(gradient_race("sgd", length=50, units=32, epochs=1, time_cap_s=60))[-1]
+    series = {p.series for p in final.points}
+    assert series == {"SGD, no clipping", "SGD, clip by value 3.0", "SGD, clip by norm 1.0"}
+    steps = [p.x for p in final.points if p.series == "SGD, no clipping" and p.metric == "gradient norm"]
+    assert steps == list(range(1, len(steps) + 1)) and len(steps) == -(-4000 // 32)
+    norms = [p.value for p in final.points if p.metric == "gradient norm"]
+    assert max(norms) > 10  # the scaled-up recurrent weights explode
+
+
+def test_vanishing_gradients_fall_off_with_distance():
+    points = gradient_by_time_step(length=40, units=8)
+    for cell in ("SimpleRNN", "LSTM", "GRU"):
+        values = [p.value for p in points if p.series == cell]
+        assert len(values) == 40 and values[-1] > values[0]  # the last step gets far more than the first
+
+
+@pytest.fixture(scope="module")
+def review_slice():
+    examples = labelled_examples(KEYWORDS["sentiment"], 300)
+    return sentiment_data(n_train=240, n_valid=60, maxlen=30, examples=examples)
+
+
+def test_dropout_and_embedding_races(review_slice):
+    final = list(dropout_race(((0.0, 0.0), (0.3, 0.3)), units=8, epochs=2, data=review_slice))[-1]
+    assert [row[0] for row in final.summary] == ["dropout 0.0, recurrent 0.0", "dropout 0.3, recurrent 0.3"]
+
+    def vectors(vocab):
+        table = torch.randn(len(vocab), 6)
+        table[:2] = 0
+        return table, 0.5
+
+    updates = list(embedding_race(vectors, units=8, epochs=2, data=review_slice))
+    assert [row[0] for row in updates[-1].summary] == ["random", "word2vec, frozen", "word2vec, fine-tuned"]
+    assert "covered 50%" in updates[-1].message
+
+
+def test_word2vec_rows_fill_known_words(review_slice, tiny_vectors):
+    table, coverage = word2vec_rows(review_slice.vocab, tiny_vectors.vectors)
+    assert table.shape == (len(review_slice.vocab), tiny_vectors.vectors.vector_size)
+    assert table[0].abs().sum() == 0 and 0 <= coverage <= 1
+
+
+def test_experiments_refuse_bad_settings():
+    with pytest.raises(ExperimentError, match="Units"):
+        next(cell_race("adding", units=0))
+    with pytest.raises(ExperimentError, match="Layers"):
+        next(cell_race("adding", layers=100))
+    with pytest.raises(ExperimentError, match="Epochs"):
+        next(cell_race("adding", units=4, epochs=0, length=5))
+    with pytest.raises(ExperimentError, match="optimizer"):
+        next(gradient_race("rmsprop"))
+
+
+# Train your own --------------------------------------------------------------------------------------------------
+
+
+def test_train_your_own_model_then_generate_and_download(tmp_path):
+    text = "the cat sat on the mat. the dog sat on the log. " * 40
+    updates = list(train_own(text, budget_s=5, hidden_size=16, sample_every_s=1))
+    final = updates[-1]
+    assert final.model is not None and final.fraction == 1.0 and len(updates) >= 2
+    losses = [p.value for p in final.points if p.split == "train"]
+    assert losses[-1] < losses[0]
+    assert any(p.split == "validation" for p in final.points)
+    out = generate(final.model, "the ", 50, 0.5, seed=1)
+    assert out.startswith("the ") and len(out) == 54 and set(out) <= set(text)
+    with zipfile.ZipFile(checkpoint_zip(final.model)) as zf:
+        assert {"my-char-model/model.safetensors", "my-char-model/manifest.json"} <= set(zf.namelist())
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"\x00\x01binary" * 100, "binary"),
+    (b"a" * (5 * 1024 * 1024 + 1), "at most 5 MB"),
+    (b"too short", "at least 500"),
+])
+def test_bad_uploads_are_refused(data, message):
+    with pytest.raises(OwnModelError, match=message):
+        read_upload("mine.txt", data)

@@ -114,3 +114,27 @@ def test_translate_a_date_and_see_the_n_best_list_and_the_attention_map(page, ap
     page.locator("#translate-button").click()
     page.wait_for_function("el => el.value.includes('gato')", arg=output.element_handle(), timeout=20_000)
     page.screenshot(path=str(ARTIFACTS / "translate-tab.png"), full_page=True)
+
+
+def test_lab_builds_a_seed_model_and_runs_an_experiment_with_live_curves(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("tab", name="Lab").click()
+    page.get_by_role("tab", name="Model builder").click()
+    page.get_by_text("24,165,465").first.wait_for(timeout=10_000)  # the seed's examples, named in the label
+    page.locator("#lab-summary-button").click()
+    page.locator("#lab-summary").get_by_test_id("cell-0-2").get_by_text("71168").wait_for(timeout=20_000)  # LSTM(128)
+    page.get_by_role("tab", name="Experiments").click()
+    epochs = page.locator("#lab-epochs input[type=number]")
+    epochs.fill("3")
+    epochs.press("Enter")
+    page.locator("#lab-run").click()
+    status = page.locator("#lab-status")
+    status.get_by_text("Training").wait_for(timeout=90_000)
+    page.screenshot(path=str(ARTIFACTS / "lab-tab-training.png"), full_page=True)
+    status.get_by_text("Done").wait_for(timeout=180_000)
+    results = page.locator("#lab-results")
+    for cell in ("SimpleRNN", "LSTM", "GRU"):
+        assert results.get_by_text(cell, exact=True).count() >= 1
+    assert page.locator("#lab-loss-plot canvas, #lab-loss-plot svg").count() >= 1
+    assert "epochs" in results.inner_text() and results.get_by_text("3", exact=True).count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "lab-tab.png"), full_page=True)

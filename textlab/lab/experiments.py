@@ -185,73 +185,91 @@ def _accuracy(kind: str, pred: torch.Tensor, y: torch.Tensor) -> float:
     return ((pred > 0).float() == y).float().mean().item()
 
 
+@dataclass
+class _Trainee:
+    run: Run
+    optimizer: torch.optim.Optimizer
+    params: list[torch.nn.Parameter]
+    seconds: float = 0.0
+    steps: int = 0
+    epochs: int = 0
+    valid_loss: float = math.nan
+    valid_accuracy: float = math.nan
+    note: str = ""
+
+
 def train_runs(runs: list[Run], data: Data, epochs: int, batch_size: int = 64, time_cap_s: float = 60.0,
                should_stop: Callable[[], bool] | None = None, step_points: bool = False,
                seed: int = 0) -> Iterator[Update]:
-    """Train each run in turn for `epochs` on the same batches; yield the curves after every epoch.
+    """Train the runs side by side, one epoch each in turn on the same batches; yield every curve after each round.
 
-    The time cap is shared: each run gets an equal slice of it, so that every series is drawn.
+    Every run gets an equal share of the time cap; one that spends it stops there, the others go on.
     """
     if not 1 <= epochs <= 100:
         raise ExperimentError(f"Epochs must be from 1 to 100; got {epochs}.")
-    points: list[Point] = []
-    summary = []
-    slice_s = time_cap_s / len(runs)
-    for index, run in enumerate(runs):
-        torch.manual_seed(seed)
+    trainees = []
+    for run in runs:
         params = [p for p in run.model.parameters() if p.requires_grad]
-        if run.optimizer == "sgd":
-            optimizer = torch.optim.SGD(params, lr=run.lr, momentum=0.9)
-        else:
-            optimizer = torch.optim.Adam(params, lr=run.lr)
-        start, step, note = time.monotonic(), 0, ""
-        for epoch in range(1, epochs + 1):
-            run.model.train()
-            order = torch.randperm(len(data.y_train), generator=torch.Generator().manual_seed(seed + epoch))
-            total = count = 0.0
-            for first in range(0, len(order), batch_size):
-                rows = order[first : first + batch_size]
-                loss = _loss(data.kind, run.model(data.x_train[rows]), data.y_train[rows])
-                optimizer.zero_grad()
-                loss.backward()
-                norm = torch.nn.utils.clip_grad_norm_(params, math.inf).item()  # the norm before any clipping
-                if run.clip == "value":
-                    torch.nn.utils.clip_grad_value_(params, run.clip_value)
-                elif run.clip == "norm":
-                    torch.nn.utils.clip_grad_norm_(params, run.clip_norm)
-                optimizer.step()
-                step += 1
-                if math.isfinite(loss.item()):
-                    total, count = total + loss.item() * len(rows), count + len(rows)
-                if step_points:
-                    points.append(Point(run.name, step, "train", "gradient norm", norm))
-                    points.append(Point(run.name, step, "train", "loss", loss.item()))
-            run.model.eval()
-            with torch.no_grad():
-                pred = run.model(data.x_valid)
-                valid_loss = _loss(data.kind, pred, data.y_valid).item()
-                train_pred = run.model(data.x_train[:1000])
-            if not step_points:
-                points += [
-                    Point(run.name, epoch, "train", "loss", total / max(count, 1)),
-                    Point(run.name, epoch, "validation", "loss", valid_loss),
-                    Point(run.name, epoch, "train", "accuracy", _accuracy(data.kind, train_pred, data.y_train[:1000])),
-                    Point(run.name, epoch, "validation", "accuracy", _accuracy(data.kind, pred, data.y_valid)),
-                ]
-            fraction = (index + epoch / epochs) / len(runs)
-            yield Update(fraction, list(points), f"{run.name}: epoch {epoch} of {epochs}, validation loss "
-                                                 f"{valid_loss:.3f}")
-            if should_stop and should_stop():
-                note = "stopped"
-                break
-            if time.monotonic() - start > slice_s:
-                note = f"time cap ({slice_s:.0f} s) reached"
-                break
-        summary.append([run.name, epoch, round(valid_loss, 4), round(_accuracy(data.kind, pred, data.y_valid), 4),
-                        sum(p.numel() for p in run.model.parameters()), round(time.monotonic() - start, 1), note])
-        if note == "stopped":
+        optimizer = (torch.optim.SGD(params, lr=run.lr, momentum=0.9) if run.optimizer == "sgd"
+                     else torch.optim.Adam(params, lr=run.lr))
+        trainees.append(_Trainee(run, optimizer, params))
+    points: list[Point] = []
+    share = time_cap_s / len(runs)
+    stopped = False
+    for epoch in range(1, epochs + 1):
+        for t in (t for t in trainees if not t.note):
+            points += _train_epoch(t, data, epoch, batch_size, seed, step_points)
+            if t.seconds > share and epoch < epochs:
+                t.note = f"time cap ({share:.0f} s) reached"
+        stopped = bool(should_stop and should_stop())
+        latest = ", ".join(f"{t.run.name} {t.valid_loss:.3f}" for t in trainees)
+        yield Update(epoch / epochs, list(points), f"epoch {epoch} of {epochs}; validation loss: {latest}")
+        if stopped or all(t.note for t in trainees):
             break
-    yield Update(1.0, points, "done", True, summary)
+    summary = [[t.run.name, t.epochs, round(t.valid_loss, 4), round(t.valid_accuracy, 4),
+                sum(p.numel() for p in t.run.model.parameters()), round(t.seconds, 1),
+                "stopped" if stopped else t.note] for t in trainees]
+    yield Update(1.0, points, "the table below has each run's last validation figures", True, summary)
+
+
+def _train_epoch(t: _Trainee, data: Data, epoch: int, batch_size: int, seed: int, step_points: bool) -> list[Point]:
+    start, points = time.monotonic(), []
+    model, name = t.run.model, t.run.name
+    model.train()
+    order = torch.randperm(len(data.y_train), generator=torch.Generator().manual_seed(seed + epoch))
+    total = count = 0.0
+    for first in range(0, len(order), batch_size):
+        rows = order[first : first + batch_size]
+        loss = _loss(data.kind, model(data.x_train[rows]), data.y_train[rows])
+        t.optimizer.zero_grad()
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(t.params, math.inf).item()  # the norm before any clipping
+        if t.run.clip == "value":
+            torch.nn.utils.clip_grad_value_(t.params, t.run.clip_value)
+        elif t.run.clip == "norm":
+            torch.nn.utils.clip_grad_norm_(t.params, t.run.clip_norm)
+        t.optimizer.step()
+        t.steps += 1
+        if math.isfinite(loss.item()):
+            total, count = total + loss.item() * len(rows), count + len(rows)
+        if step_points:
+            points.append(Point(name, t.steps, "train", "gradient norm", norm))
+            points.append(Point(name, t.steps, "train", "loss", loss.item()))
+    model.eval()
+    with torch.no_grad():
+        pred = model(data.x_valid)
+        train_pred = model(data.x_train[:1000])
+    t.epochs, t.valid_loss = epoch, _loss(data.kind, pred, data.y_valid).item()
+    t.valid_accuracy = _accuracy(data.kind, pred, data.y_valid)
+    t.seconds += time.monotonic() - start
+    if not step_points:
+        points += [
+            Point(name, epoch, "train", "loss", total / max(count, 1)),
+            Point(name, epoch, "validation", "loss", t.valid_loss),
+            Point(name, epoch, "train", "accuracy", _accuracy(data.kind, train_pred, data.y_train[:1000])),
+            Point(name, epoch, "validation", "accuracy", t.valid_accuracy),
+        ]
+    return points
 
 
 # The experiments ------------------------------------------------------------------------------------------------
@@ -353,7 +371,7 @@ def embedding_race(vectors: Callable[[WordVocab], tuple[torch.Tensor, float]], u
         runs.append(Run(name, model))
     for update in train_runs(runs, data, epochs, time_cap_s=time_cap_s, should_stop=should_stop):
         if update.done:
-            update.message = f"done; word2vec covered {coverage:.0%} of the slice's vocabulary"
+            update.message += f"; word2vec covered {coverage:.0%} of the slice's vocabulary"
         yield update
 
 

@@ -180,7 +180,7 @@ def _builder() -> None:
         features = gr.Number(10, label="Features per step, or vocabulary size (one-hot / embedding)", precision=0)
         embed_dim = gr.Number(300, label="Embedding size", precision=0)
         head = gr.Number(1, label="Dense outputs", precision=0)
-        timesteps = gr.Number(None, label="Timesteps (empty: any)", precision=0)
+        timesteps = gr.Number(0, label="Timesteps (0: any length)", precision=0)
     with gr.Row():
         bidirectional = gr.Checkbox(label="Bidirectional")
         dropout = gr.Slider(0, 0.9, value=0, step=0.05, label="dropout")
@@ -196,7 +196,7 @@ def _builder() -> None:
     def summary(cell, layers, units, input_kind, features, embed_dim, head, timesteps, bidirectional, dropout,
                 recurrent_dropout, reset_after):
         spec = ModelSpec(cell, _whole(layers), _whole(units), input_kind, _whole(features), _whole(embed_dim),
-                         None if timesteps in (None, "") else _whole(timesteps), bool(bidirectional),
+                         None if timesteps in (None, "", 0) else _whole(timesteps), bool(bidirectional),
                          float(dropout), float(recurrent_dropout), _whole(head), bool(reset_after))
         rows = summarize(spec)
         return [[r.layer, r.output_shape, r.keras, r.pytorch] for r in rows], summary_text(spec, rows)
@@ -229,7 +229,7 @@ def _experiments() -> None:
                                  elem_id="lab-experiment")
         units = gr.Slider(4, 128, value=32, step=4, label="Units")
         layers = gr.Slider(1, 3, value=1, step=1, label="Layers (cell races)")
-        epochs = gr.Slider(1, 20, value=8, step=1, label="Epochs")
+        epochs = gr.Slider(1, 20, value=8, step=1, label="Epochs", elem_id="lab-epochs")
     with gr.Row():
         run = gr.Button("Run", variant="primary", elem_id="lab-run")
         stop = gr.Button("Stop", elem_id="lab-stop")

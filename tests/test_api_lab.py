@@ -1,0 +1,96 @@
+"""The Lab's endpoints through gradio_client."""
+
+import pytest
+from gradio_client import Client, handle_file
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    return Client(app_url, verbose=False)
+
+
+TEXT = "Sheldon: Bazinga!\nPenny: Sheldon, Penny is here.\nLeonard: Hi Penny.\n"
+
+
+def test_preprocessing_tools(client):
+    table, notes = client.predict(TEXT, None, api_name="/lab_vocabulary")
+    words = [row[1] for row in table["data"]]
+    assert words[:2] == ["<PAD/>", "<UKN/>"] and words[2:] == sorted(words[2:]) and "penny" in words
+    assert "index 0 is padding" in notes
+    encoded = client.predict(TEXT, None, "Penny likes Sheldon", api_name="/lab_encode")
+    assert encoded.splitlines()[1] == "penny <UKN/> sheldon"
+    windows, note = client.predict(TEXT, None, 10, 2, api_name="/lab_windows")
+    assert windows["data"][0] == ["Sheldon: B", "a"] and "pairs" in note
+    padded = client.predict(TEXT, None, "", 5, "pre", "post", api_name="/lab_pad")
+    assert len(padded["data"]) == 3 and all(len(row) == 5 for row in padded["data"])
+    pieces, note = client.predict(TEXT * 5, None, api_name="/lab_subwords")
+    assert pieces["data"] and "SentencePiece" in note
+
+
+def test_chinese_text_is_segmented(client):
+    table, notes = client.predict("我爱自然语言处理。循环神经网络很有趣。", None, api_name="/lab_vocabulary")
+    assert "jieba" in notes and "神经网络" in [row[1] for row in table["data"]]
+
+
+def test_summary_reproduces_the_seed(client):
+    table, text = client.predict("GRU", 1, 128, "embedding", 80002, 300, 1, None, False, 0, 0, False,
+                                 api_name="/lab_summary")
+    assert sum(row[2] for row in table["data"]) == 24_165_465
+    assert "Total params: 24,165,465" in text and "PyTorch" in text
+
+
+@pytest.mark.parametrize(("units", "layers", "message"), [(0, 1, "Units must be"), (128, 100, "Layers must be")])
+def test_summary_refuses_impossible_models(client, units, layers, message):
+    with pytest.raises(Exception, match=message):
+        client.predict("LSTM", layers, units, "features", 10, 300, 1, None, False, 0, 0, False,
+                       api_name="/lab_summary")
+
+
+def test_an_experiment_streams_curves_of_the_right_shape(client):
+    job = client.submit("cells-adding", 8, 1, 1, api_name="/lab_experiment")
+    updates = list(job)
+    status, loss, accuracy, results = job.result()
+    assert "Done" in status and len(updates) >= 3
+    rows = [row[0] for row in results["data"]]
+    assert rows == ["SimpleRNN", "LSTM", "GRU"]
+    assert loss["columns"] == ["x", "value", "curve"]
+    curves = {row[2] for row in loss["data"]}
+    assert curves == {f"{cell} \u00b7 {split}" for cell in rows for split in ("train", "validation")}
+    assert all(row[0] == 1 for row in loss["data"])  # one epoch each
+    assert {row[2] for row in accuracy["data"]} == curves and all(0 <= row[1] <= 1 for row in accuracy["data"])
+
+
+def test_vanishing_gradients(client):
+    plot = client.predict(32, api_name="/lab_vanishing")
+    by_cell = {}
+    for step, value, curve in plot["data"]:
+        by_cell.setdefault(curve.split(" ")[0], []).append((step, value))
+    assert set(by_cell) == {"SimpleRNN", "LSTM", "GRU"} and all(len(v) == 100 for v in by_cell.values())
+    assert all(v[-1][1] > v[0][1] for v in by_cell.values())  # the last step gets more gradient than the first
+
+
+def test_train_your_own_then_generate(client, tmp_path):
+    path = tmp_path / "mine.txt"
+    path.write_text("the cat sat on the mat. the dog sat on the log. " * 40, encoding="utf-8")
+    status, plot, sample, checkpoint = client.predict(handle_file(str(path)), 5, api_name="/lab_train_own")
+    assert "Done" in status and sample and checkpoint.endswith(".zip")
+    train = [row[1] for row in plot["data"] if row[2].endswith("train")]
+    assert len(train) >= 2 and train[-1] < train[0]
+    text = client.predict("the ", 40, 0.5, api_name="/lab_generate")
+    assert text.startswith("the ") and len(text) == 44
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\x00\x01\x02 binary" * 100, "binary"),
+    (b"short", "at least 500"),
+])
+def test_train_your_own_refuses_bad_files(client, tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(Exception, match=message):
+        client.predict(handle_file(str(path)), 5, api_name="/lab_train_own")
+
+
+def test_generate_before_training_says_what_to_do(app_url):
+    with pytest.raises(Exception, match="Train a model first"):
+        Client(app_url, verbose=False).predict("the ", 40, 0.5, api_name="/lab_generate")

@@ -94,3 +94,12 @@ def test_train_your_own_refuses_bad_files(client, tmp_path, content, message):
 def test_generate_before_training_says_what_to_do(app_url):
     with pytest.raises(Exception, match="Train a model first"):
         Client(app_url, verbose=False).predict("the ", 40, 0.5, api_name="/lab_generate")
+
+
+def test_an_upload_over_the_size_limit_is_refused(client, tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"the cat sat on the mat. " * (11 * 1024 * 1024 // 24 + 1))  # over the app's 10 MB
+    with pytest.raises(Exception, match=r"(?i)size|large|limit|413"):
+        client.predict(handle_file(str(path)), 5, api_name="/lab_train_own")
+    table, _ = client.predict("still serving", None, api_name="/lab_vocabulary")
+    assert [row[1] for row in table["data"]][2:] == ["serving", "still"]

@@ -427,3 +427,18 @@ def test_cli_refuses_what_does_not_apply(tmp_path, capsys):
     assert cli.main(["train", "sentiment", "--attention", "none"]) == 2
     assert cli.main(["eval", "translate", "--task", "dates"]) == 2
     assert "needs --task dates|en-es and --data" in capsys.readouterr().err
+
+
+def test_without_the_debian_packages_en_es_says_why_and_dates_still_work(monkeypatch, tmp_path):
+    from textlab.data import sources
+    from textlab.data.sources import SourceError
+
+    monkeypatch.setenv("TEXTLAB_CACHE", str(tmp_path / "empty-cache"))
+    def no_apt(cmd, cwd):
+        raise SourceError("`apt-get` is not installed")
+
+    monkeypatch.setattr(sources, "_run", no_apt)
+    with pytest.raises(SourceError, match="sword-text-kjv and sword-text-sparv.*--pairs FILE"):
+        load_pair_data(tiny_translate_config("en-es"))
+    data = load_pair_data(tiny_translate_config("dates", n_train=200, n_valid=20, n_test=20))
+    assert len(data.train) == 200 and set(data.tests) == {"generated test", "natural English forms"}

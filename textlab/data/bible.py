@@ -17,7 +17,7 @@ import struct
 import zlib
 from collections.abc import Callable
 
-from textlab.data.sources import DebianFile
+from textlab.data.sources import DebianFile, SourceError
 
 ENGLISH = ("sword-text-kjv", "usr/share/sword/modules/texts/ztext/engKJV2006eb")
 SPANISH = ("sword-text-sparv", "usr/share/sword/modules/texts/ztext/spaRV1909eb")
@@ -67,6 +67,13 @@ def load_bible_pairs() -> tuple[list[tuple[str, str]], str]:
     """All English-Spanish verse pairs and a line saying where they came from (raises SourceError)."""
     modules = []
     for package, folder in (ENGLISH, SPANISH):
-        modules.append(read_ztext(lambda name, p=package, f=folder: DebianFile(p, f"{f}/{name}").fetch()))
+        try:
+            modules.append(read_ztext(lambda name, p=package, f=folder: DebianFile(p, f"{f}/{name}").fetch()))
+        except SourceError as e:
+            raise SourceError(
+                f"the English-Spanish pairs come from the Debian packages {ENGLISH[0]} and {SPANISH[0]}, which "
+                f"could not be read ({e}). Train on your own pairs with --pairs FILE; the dates task needs no "
+                "download."
+            ) from e
     source = "Debian sword-text-kjv (King James Version) and sword-text-sparv (Reina-Valera 1909)"
     return verse_pairs(*modules), source

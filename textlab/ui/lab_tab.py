@@ -3,6 +3,7 @@ curves, and training a character model on your own text."""
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 
@@ -33,6 +34,7 @@ from textlab.lab.summary import CELLS, BuilderError, ModelSpec, summarize, summa
 from textlab.loading import ModelSlot
 from textlab.neighbours import load_word_vectors
 
+log = logging.getLogger("textlab")
 TITLE = "Lab"
 LAB_JOBS = int(os.environ.get("TEXTLAB_LAB_JOBS", 1))  # Lab trainings at once; the others wait in the queue
 TIME_CAP_S = float(os.environ.get("TEXTLAB_LAB_TIME_CAP", 60))  # seconds of training per Lab job
@@ -270,8 +272,12 @@ def _experiments() -> None:
                 loss, other = _frames(update.points, second)
                 head = "**Done.**" if update.done else f"**Training - {update.fraction:.0%}.**"
                 yield f"{head} {update.message}", loss, other, update.summary
-        except (ExperimentError, OSError, RuntimeError) as e:  # bad settings, or the data could not be read
+        except ExperimentError as e:
             raise gr.Error(str(e)) from None
+        except (OSError, RuntimeError):  # the reviews could not be read: the reason names server paths
+            log.exception("Lab experiment %s failed", name)
+            raise gr.Error("The data for this experiment could not be read; the server log says why. The adding "
+                           "problem and the gradient experiments need no download.") from None
 
     event = run.click(run_experiment, [experiment, units, layers, epochs],
                       [status, progress_plot, second_plot, results], api_name="lab_experiment",

@@ -43,6 +43,8 @@ def compare(task: str, budget: float) -> list[str]:
         seconds = time.monotonic() - start
         history = tr.card["history"]
         cells = " | ".join(figures(report) for report in tr.card["test"].values())
+        if len(tr.card["test"]) == 1:
+            cells += " | -"
         rows.append(f"| {task} | {attention} | {len(history['epochs'])} | {seconds:.0f} | "
                     f"{history['epochs'][history['best_epoch'] - 1]['valid_loss']:.3f} | {cells} |")
         print(rows[-1], file=sys.stderr)
@@ -93,8 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         "(en-es) with the committed model's settings; test figures with greedy decoding. Dates columns: generated "
         "test set, natural English forms; en-es: the held-out verse pairs.",
         "",
-        "| task | attention | epochs | train s | best valid loss | test |",
-        "|---|---|---|---|---|---|",
+        "| task | attention | epochs | train s | best valid loss | test | natural English forms |",
+        "|---|---|---|---|---|---|---|",
         *comparison,
         "",
         "### The committed models",

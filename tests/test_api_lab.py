@@ -103,3 +103,15 @@ def test_an_upload_over_the_size_limit_is_refused(client, tmp_path):
         client.predict(handle_file(str(path)), 5, api_name="/lab_train_own")
     table, _ = client.predict("still serving", None, api_name="/lab_vocabulary")
     assert [row[1] for row in table["data"]][2:] == ["serving", "still"]
+
+
+def test_the_gradient_experiment_records_a_norm_per_step(client):
+    status, loss, norms, results = client.predict("gradients-adam", 8, 1, 1, api_name="/lab_experiment")
+    assert "Done" in status
+    assert [row[0] for row in results["data"]] == ["ADAM, no clipping", "ADAM, clip by value 3.0",
+                                                    "ADAM, clip by norm 1.0"]
+    per_run = {}
+    for step, norm, curve in norms["data"]:
+        per_run.setdefault(curve, []).append(step)
+        assert norm >= 0
+    assert len(per_run) == 3 and all(steps == list(range(1, len(steps) + 1)) for steps in per_run.values())

@@ -14,6 +14,8 @@ import torch
 from textlab.networks.seq2seq import Seq2Seq, select_state, start_tokens
 from textlab.text.sequence_tokens import EOS, PAD
 
+LENGTH_ALPHA = 0.6  # GNMT's value: 0 ranks by log-probability alone; larger values favour longer outputs
+
 
 @dataclass
 class Hypothesis:
@@ -71,7 +73,7 @@ def greedy(model: Seq2Seq, sources: list[list[int]], max_len: int) -> list[Hypot
 
 @torch.no_grad()
 def beam_search(model: Seq2Seq, source: list[int], beam: int, max_len: int, n_best: int | None = None,
-                alpha: float = 0.6) -> list[Hypothesis]:
+                alpha: float = LENGTH_ALPHA) -> list[Hypothesis]:
     """The `n_best` (default `beam`) best hypotheses for one source, best first by length-normalised score.
 
     Search stops once `beam` hypotheses have finished, or after `max_len` tokens; unfinished ones are returned

@@ -12,7 +12,7 @@ from typing import Any
 from textlab.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from textlab.config import TRANSLATE_TASKS, models_dir
 from textlab.data.dates import real_date
-from textlab.decoding import beam_search, greedy
+from textlab.decoding import LENGTH_ALPHA, beam_search, greedy
 from textlab.networks.seq2seq import Seq2Seq, Seq2SeqConfig
 from textlab.text.sequence_tokens import CharTokenizer, PieceTokenizer, SequenceTokenizer
 
@@ -113,7 +113,7 @@ def translate(tr: Translator, text: str, beam: int = 3) -> Translation:
         ids = ids[:MAX_SOURCE_TOKENS]
     hyps = beam_search(tr.network, ids, beam, tr.max_output(len(ids)))
     best = hyps[0]
-    candidates = [Candidate(tr.target.decode(h.output), h.score(0.6), math.exp(h.logprob)) for h in hyps]
+    candidates = [Candidate(tr.target.decode(h.output), h.score(LENGTH_ALPHA), math.exp(h.logprob)) for h in hyps]
     output = candidates[0].text
     if not best.finished:
         notes.append(f"The output reached the length limit of {tr.max_output(len(ids))} tokens without ending.")

@@ -1,0 +1,117 @@
+"""Bad input at every endpoint, table-driven: each is answered with a clear message (or a flagged answer), never a
+traceback or a server path, and the server answers correctly afterwards."""
+
+import re
+
+import pytest
+from gradio_client import Client, handle_file
+
+CHAT = ("Penny", "Sheldon", 0.7, 0, 0.95, 100, 5)
+HUGE = "word " * 200_000  # a megabyte
+PATHLIKE = "../../etc/passwd"
+SUMMARY = ("LSTM", 1, 128, "features", 10, 300, 1, 0, False, 0, 0, False)
+
+
+def summary(**changes):
+    names = ("cell", "layers", "units", "input", "features", "embed", "head", "timesteps", "bidirectional", "dropout",
+             "recurrent_dropout", "reset_after")
+    values = dict(zip(names, SUMMARY, strict=True))
+    values.update(changes)
+    return tuple(values.values())
+
+
+# (endpoint, arguments, what the answer must say: a regex for an error, or None for an answer)
+CASES = [
+    ("/chat", ("", *CHAT), "type a message"),
+    ("/chat", ("\u4f60\u597d \U0001f600", *CHAT), "no characters the model knows"),
+    ("/chat", ("hi", "", *CHAT[1:]), "needs a name"),
+    ("/chat", ("hi", *CHAT[:2], -3.0, *CHAT[3:]), "temperature|minimum"),
+    ("/chat", ("hi", *CHAT[:5], 0, 5), "max_chars|minimum"),
+    ("/chat", (PATHLIKE, *CHAT), None),
+    ("/chat", ("a\x00b\x1b[31m", *CHAT), None),
+    ("/classify", ("", "sentiment"), "empty|type|text"),
+    ("/classify", ("\x00\x01\x02", "sentiment"), "no (readable )?words|type|text"),
+    ("/classify", ("\u0645\u0631\u062d\u0628\u0627 \u4f60\u597d", "news"), "no English words"),
+    ("/classify", (HUGE, "sentiment"), None),
+    ("/classify", ("great film", "klingon"), "not in the list of choices"),
+    ("/classify", (PATHLIKE, "reuters"), None),
+    ("/neighbours", ("", 10), "type|word|empty"),
+    ("/neighbours", ("penny", 0), "minimum|at least|k"),
+    ("/neighbours", ("penny", 10_000), "maximum|at most|k"),
+    ("/neighbours", ("penny leonard sheldon", 5), "one word|several|single"),
+    ("/neighbours", (PATHLIKE, 5), "not in the vocabulary|unknown|no word|one word"),
+    ("/neighbours", ("\U0001f600", 5), "not in the vocabulary|unknown|no word|letters|word"),
+    ("/analogy", ("", "", ""), "type|word|empty"),
+    ("/analogy", ("penny", "zzzzqqq", "sheldon"), "not in the vocabulary|unknown"),
+    ("/similarity", ("penny", ""), "type|word|empty"),
+    ("/odd_one_out", ("penny", ), "at least|three|more words"),
+    ("/odd_one_out", (", , ,", ), "at least|three|more words|type|word"),
+    ("/word_map", ("", "pca"), "type|word|empty"),
+    ("/word_map", ("penny", "umap"), "not in the list of choices"),
+    ("/translate", ("", "dates", 3), "Type something"),
+    ("/translate", ("banana", "dates", 3), "does not look like a date"),
+    ("/translate", (HUGE, "en-es", 3), "characters"),
+    ("/translate", ("May 3 1999", "dates", 0), "beam|minimum"),
+    ("/translate", ("May 3 1999", "dates", 500), "beam|maximum"),
+    ("/translate", ("May 3 1999", "klingon", 3), "not in the list of choices"),
+    ("/translate", (PATHLIKE, "en-es", 3), None),
+    ("/translate", ("\u0417\u0434\u0440\u0430\u0432\u0441\u0442\u0432\u0443\u0439 3 1999", "dates", 3), None),
+    ("/lab_vocabulary", ("", None), "Paste or upload"),
+    ("/lab_vocabulary", ("!!! ??? ...", None), "no words"),
+    ("/lab_windows", ("short", None, 10, 2), "needs more than the window"),
+    ("/lab_windows", ("long enough text here", None, 0, 2), "from 1 to 200|minimum"),
+    ("/lab_encode", ("penny", None, ""), "Paste or upload some sentence"),
+    ("/lab_summary", summary(units=0), "Units must be"),
+    ("/lab_summary", summary(layers=100), "Layers must be"),
+    ("/lab_summary", summary(cell="Transformer"), "not in the list of choices"),
+    ("/lab_summary", summary(features=-5), "input size"),
+    ("/lab_summary", summary(input="embedding", features=10**9), "input size"),
+    ("/lab_experiment", ("rm -rf /", 8, 1, 1), "not in the list of choices|Unknown experiment"),
+    ("/lab_generate", ("the", 40, 0.5), "Train a model first"),
+    ("/lab_vanishing", (0,), "Units must be|minimum"),
+]
+SERVER_PATHS = re.compile(r"/(tmp|work|home|root|usr)/|site-packages|\.py\b|Traceback")
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    return Client(app_url, verbose=False)
+
+
+def test_there_are_at_least_40_cases_over_every_tab():
+    assert len(CASES) >= 40
+    assert {"/chat", "/classify", "/neighbours", "/translate", "/lab_summary"} <= {c[0] for c in CASES}
+
+
+@pytest.mark.parametrize(("endpoint", "args", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_bad_input_is_answered_clearly(client, endpoint, args, expected):
+    if expected is None:
+        assert client.predict(*args, api_name=endpoint) is not None
+        return
+    with pytest.raises(Exception) as info:
+        client.predict(*args, api_name=endpoint)
+    message = str(info.value)
+    assert re.search(expected, message, re.I), message
+    assert not SERVER_PATHS.search(message), message
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"\x00\x01\x02\x03 binary" * 50, "binary|not UTF-8|text"),
+    (b"\xff\xfe\xfa invalid utf-8 \xc3\x28" * 20, "UTF-8|text|column|readable"),
+    (b"", "empty|no text|column"),
+])
+def test_bad_uploads_are_answered_clearly(client, tmp_path, content, expected):
+    path = tmp_path / "upload.csv"
+    path.write_bytes(content)
+    with pytest.raises(Exception) as info:
+        client.predict(handle_file(str(path)), "sentiment", api_name="/classify_file")
+    assert re.search(expected, str(info.value), re.I) and not SERVER_PATHS.search(str(info.value))
+
+
+def test_the_server_is_alive_and_correct_afterwards(client):
+    label, _, _ = client.predict("a wonderful, moving film", "sentiment", api_name="/classify")
+    assert label["label"] in ("positive", "negative")
+    output, *_ = client.predict("May 3rd, 1999", "dates", 1, api_name="/translate")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", output)
+    table = client.predict("penny", 3, api_name="/neighbours")
+    assert len(table["data"]) == 3

@@ -12,7 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 TASKS = ("chat", "sentiment", "news", "reuters", "neighbours", "translate")
-BENCHES = ("chat", "chat_mix", "classify", "neighbours", "translate", "lab")
+BENCHES = ("chat", "chat_mix", "classify", "neighbours", "translate", "lab", "serve")
 
 
 def main(argv: list[str] | None = None) -> int:

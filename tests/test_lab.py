@@ -26,6 +26,7 @@ from textlab.lab.preprocess import (
     build_vocabulary,
     encode_sentence,
     pad,
+    read_text_upload,
     subword_pieces,
     window_table,
     words,
@@ -79,6 +80,14 @@ def test_empty_text_is_refused(text):
         build_vocabulary(text)
     with pytest.raises(PreprocessError, match="no words"):
         build_vocabulary("!!! ... ???")
+
+
+def test_uploads_keep_their_script_for_the_explorer():
+    text = read_text_upload("我爱自然语言处理。".encode())
+    assert build_vocabulary(text).note == SEGMENTED_NOTE
+    assert read_text_upload("caf\u00e9".encode("latin-1")) == "caf\u00e9"
+    with pytest.raises(PreprocessError, match="binary"):
+        read_text_upload(b"\x00\x01 binary")
 
 
 # Model builder ---------------------------------------------------------------------------------------------------
@@ -231,4 +240,4 @@ def test_train_your_own_model_then_generate_and_download(tmp_path):
 ])
 def test_bad_uploads_are_refused(data, message):
     with pytest.raises(OwnModelError, match=message):
-        read_upload("mine.txt", data)
+        read_upload(data)

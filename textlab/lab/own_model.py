@@ -18,12 +18,12 @@ import torch.nn.functional as F
 
 from textlab.checkpoints import save_checkpoint
 from textlab.lab.experiments import Point
+from textlab.lab.preprocess import PreprocessError, read_text_upload
 from textlab.networks.char_lm import CharLM, CharLMConfig
 from textlab.sampling import SamplingConfig, sample_token
 from textlab.text.chars import CharVocab, clean_text
 from textlab.text.streams import batchify, tbptt_batches
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MIN_CHARS = 500
 MAX_BUDGET_S = 300
 KIND = "lab-char-lm"
@@ -51,16 +51,12 @@ class OwnUpdate:
     model: OwnModel | None = None  # set on the last update
 
 
-def read_upload(name: str, data: bytes) -> str:
-    """The text of an uploaded file: UTF-8 (or Latin-1) text of at most 5 MB, cleaned to printable ASCII."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise OwnModelError(f"{Path(name).name} is {len(data) / 2**20:.1f} MB; upload at most 5 MB of text.")
-    if b"\0" in data[:8192]:
-        raise OwnModelError(f"{Path(name).name} looks like a binary file; upload plain text (.txt).")
+def read_upload(data: bytes) -> str:
+    """The text of an uploaded file (see `read_text_upload`), cleaned to the printable ASCII the model reads."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
+        text = read_text_upload(data)
+    except PreprocessError as e:
+        raise OwnModelError(str(e)) from None
     return check_text(clean_text(text))
 
 

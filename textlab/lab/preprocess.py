@@ -16,6 +16,7 @@ from textlab.text.subwords import SubwordTokenizer, train_sentencepiece
 from textlab.text.words import WordVocab, pad_sequences
 
 MAX_CHARS = 1_000_000
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _FILTER = str.maketrans({ch: " " for ch in KERAS_FILTERS})
@@ -33,6 +34,18 @@ def check_text(text: str, what: str = "text") -> str:
     if len(text) > MAX_CHARS:
         raise PreprocessError(f"That is {len(text):,} characters; the explorer reads at most {MAX_CHARS:,}.")
     return text
+
+
+def read_text_upload(data: bytes) -> str:
+    """The text of an uploaded file: at most 5 MB, not binary, UTF-8 (or else read as Latin-1), as written."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PreprocessError(f"The file is {len(data) / 2**20:.1f} MB; upload at most 5 MB of text.")
+    if b"\0" in data[:8192]:
+        raise PreprocessError("That looks like a binary file; upload plain text (.txt).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def has_chinese(text: str) -> bool:

@@ -27,6 +27,7 @@ from textlab.lab.preprocess import (
     build_vocabulary,
     encode_sentence,
     pad,
+    read_text_upload,
     subword_pieces,
     window_table,
 )
@@ -122,7 +123,7 @@ def _preprocessing() -> None:
     pieces = gr.Dataframe(headers=["word", "pieces"], label="Words and the subword pieces learnt from this text")
 
     def source(text_value, file_value):
-        return read_upload("upload.txt", file_value) if file_value else text_value
+        return read_text_upload(file_value) if file_value else text_value
 
     def vocabulary(text_value, file_value):
         vocab = build_vocabulary(source(text_value, file_value))
@@ -339,7 +340,7 @@ def _own_model() -> None:
         if not data:
             raise gr.Error("Upload a .txt file first.")
         try:
-            text = read_upload("upload.txt", data)
+            text = read_upload(data)
             for update in train_own(text, float(budget)):
                 frame = _frames(update.points, "loss")[0]
                 if update.model is None:

@@ -4,6 +4,9 @@ import subprocess
 import sys
 import time
 
+import pytest
+
+from textlab import cli
 from textlab.chat import load_chat_model
 from textlab.cli import main
 
@@ -79,3 +82,19 @@ def test_ctrl_c_stops_training_and_saves_the_best_so_far(corpus_dir, tmp_path):
     assert "stopping: validating the weights so far" in stderr
     assert json.loads(stdout.strip().splitlines()[-1])["stopped"] == "stopped on request"
     assert load_chat_model(out).card["history"]["stopped"] == "stopped on request"
+
+
+def test_bench_without_a_task_runs_every_benchmark_and_quick_writes_its_own_report(monkeypatch):
+    calls = []
+    monkeypatch.setattr(cli, "run_bench", lambda task, argv: calls.append((task, argv)) or (task == "lab"))
+    assert cli.main(["bench", "--quick"]) == 1  # "lab" failed: reported, the others still ran
+    assert [task for task, _ in calls] == list(cli.BENCHES)
+    for task, argv in calls:
+        assert argv[: len(cli.QUICK_BENCH[task])] == cli.QUICK_BENCH[task]
+        assert argv[-2] == "--out" and argv[-1].endswith(cli.QUICK_REPORT)
+    calls.clear()
+    monkeypatch.setattr(cli, "run_bench", lambda task, argv: calls.append((task, argv)) or 0)
+    assert cli.main(["bench", "translate", "--repeats", "2"]) == 0
+    assert calls == [("translate", ["--repeats", "2"])]  # full mode: the script's defaults, BENCHMARKS.md
+    with pytest.raises(SystemExit):  # options without a task: argparse asks which benchmark
+        cli.main(["bench", "--repeats", "2"])

@@ -13,6 +13,16 @@ from tqdm import tqdm
 
 TASKS = ("chat", "sentiment", "news", "reuters", "neighbours", "translate")
 BENCHES = ("chat", "chat_mix", "classify", "neighbours", "translate", "lab", "serve")
+QUICK_BENCH = {  # CI-sized settings for `bench --quick`: minutes, not hours; figures only to check the plumbing
+    "chat": ["--repeats", "1"],
+    "chat_mix": ["--budget", "20"],
+    "classify": ["--repeats", "1"],
+    "neighbours": ["--repeats", "1", "--variants", "cbow-50"],
+    "translate": ["--budget-dates", "30", "--budget-en-es", "60", "--repeats", "1"],
+    "lab": ["--repeats", "1"],
+    "serve": ["--clients", "4", "--requests", "5"],
+}
+QUICK_REPORT = "BENCHMARKS-quick.md"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,8 +87,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", type=Path, help="checkpoint folder (default models/TASK)")
     evaluate.set_defaults(run=_eval)
 
-    bench = commands.add_parser("bench", help="run a benchmark in bench/ and refresh its BENCHMARKS.md section")
-    bench.add_argument("task", choices=BENCHES)
+    bench = commands.add_parser(
+        "bench", help="run the benchmarks in bench/ and refresh their BENCHMARKS.md sections",
+        description="Without a task, every benchmark runs in turn and BENCHMARKS.md is regenerated (hours here). "
+        f"--quick uses small settings and writes {QUICK_REPORT} instead, leaving the real figures alone.",
+    )
+    bench.add_argument("--quick", action="store_true", help=f"small, CI-sized settings; writes {QUICK_REPORT}")
+    bench.add_argument("task", nargs="?", choices=BENCHES, help="one benchmark (default: all of them)")
     bench.add_argument("options", nargs=argparse.REMAINDER, help="passed to bench/TASK.py (see its --help)")
     bench.set_defaults(run=_bench)
 
@@ -95,12 +110,27 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    from textlab.config import REPO_ROOT
+
+    failed = []
+    for task in [args.task] if args.task else BENCHES:
+        options = [*QUICK_BENCH[task], "--out", str(REPO_ROOT / QUICK_REPORT)] if args.quick else []
+        print(f"== bench {task} {' '.join(options + args.options)}", file=sys.stderr)
+        if run_bench(task, options + args.options) != 0:
+            failed.append(task)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def run_bench(task: str, argv: list[str]) -> int:
+    """Run bench/TASK.py with `argv` in this process; its exit status."""
     import runpy
 
     from textlab.config import REPO_ROOT
 
-    script = REPO_ROOT / "bench" / f"{args.task}.py"
-    sys.argv = [str(script), *args.options]
+    script = REPO_ROOT / "bench" / f"{task}.py"
+    sys.argv = [str(script), *argv]
     try:
         runpy.run_path(str(script), run_name="__main__")
     except SystemExit as e:

@@ -8,7 +8,7 @@
 - `embedding_race`: random vs word2vec embeddings, frozen vs fine-tuned, on the same slice.
 
 Every experiment is a generator of `Update`s (fraction done, every curve point so far, a message), so the app can
-draw the curves while training runs; a `should_stop` callback ends it early, keeping what was drawn.
+draw the curves while training runs; closing the generator (the app's Stop button) ends it early.
 """
 
 from __future__ import annotations
@@ -199,8 +199,7 @@ class _Trainee:
 
 
 def train_runs(runs: list[Run], data: Data, epochs: int, batch_size: int = 64, time_cap_s: float = 60.0,
-               should_stop: Callable[[], bool] | None = None, step_points: bool = False,
-               seed: int = 0) -> Iterator[Update]:
+               step_points: bool = False, seed: int = 0) -> Iterator[Update]:
     """Train the runs side by side, one epoch each in turn on the same batches; yield every curve after each round.
 
     Every run gets an equal share of the time cap; one that spends it stops there, the others go on.
@@ -215,20 +214,18 @@ def train_runs(runs: list[Run], data: Data, epochs: int, batch_size: int = 64, t
         trainees.append(_Trainee(run, optimizer, params))
     points: list[Point] = []
     share = time_cap_s / len(runs)
-    stopped = False
     for epoch in range(1, epochs + 1):
         for t in (t for t in trainees if not t.note):
             points += _train_epoch(t, data, epoch, batch_size, seed, step_points)
             if t.seconds > share and epoch < epochs:
                 t.note = f"time cap ({share:.0f} s) reached"
-        stopped = bool(should_stop and should_stop())
         latest = ", ".join(f"{t.run.name} {t.valid_loss:.3f}" for t in trainees)
         yield Update(epoch / epochs, list(points), f"epoch {epoch} of {epochs}; validation loss: {latest}")
-        if stopped or all(t.note for t in trainees):
+        if all(t.note for t in trainees):
             break
     summary = [[t.run.name, t.epochs, round(t.valid_loss, 4), round(t.valid_accuracy, 4),
                 sum(p.numel() for p in t.run.model.parameters()), round(t.seconds, 1),
-                "stopped" if stopped else t.note] for t in trainees]
+                t.note] for t in trainees]
     yield Update(1.0, points, "the table below has each run's last validation figures", True, summary)
 
 
@@ -277,7 +274,7 @@ def _train_epoch(t: _Trainee, data: Data, epoch: int, batch_size: int, seed: int
 
 def cell_race(task: str = "adding", cells: tuple[str, ...] = ("SimpleRNN", "LSTM", "GRU"), units: int = 32,
               layers: int = 1, epochs: int = 8, length: int = 30, time_cap_s: float = 60.0,
-              should_stop: Callable[[], bool] | None = None, data: Data | None = None) -> Iterator[Update]:
+              data: Data | None = None) -> Iterator[Update]:
     """The cells side by side on the same data, budget and seed. With the defaults (30 steps, 8 epochs) the LSTM and
     GRU solve most adding problems and the SimpleRNN stays near the 0.167 of always answering 1.0."""
     _check_size(units, layers)
@@ -295,11 +292,11 @@ def cell_race(task: str = "adding", cells: tuple[str, ...] = ("SimpleRNN", "LSTM
         lr = 3e-3 if data.vocab_size else 1e-2
         runs.append(Run(cell if layers == 1 else f"{layers} x {cell}", model, lr=lr))
     batch_size = 64 if data.vocab_size else 32
-    yield from train_runs(runs, data, epochs, batch_size, time_cap_s=time_cap_s, should_stop=should_stop)
+    yield from train_runs(runs, data, epochs, batch_size, time_cap_s=time_cap_s)
 
 
 def gradient_race(optimizer: str = "sgd", length: int = 50, units: int = 32, epochs: int = 2, lr: float = 0.05,
-                  time_cap_s: float = 60.0, should_stop: Callable[[], bool] | None = None) -> Iterator[Update]:
+                  time_cap_s: float = 60.0) -> Iterator[Update]:
     """A SimpleRNN on the adding problem with its recurrent weights scaled up (the exploding regime): the gradient
     norm at every step without clipping, clipped by value (3.0, as the seed) and clipped by norm (1.0)."""
     _check_size(units, 1)
@@ -313,7 +310,7 @@ def gradient_race(optimizer: str = "sgd", length: int = 50, units: int = 32, epo
         with torch.no_grad():
             model.rnn.weight_hh_l0.mul_(2.5)  # spectral radius well above 1: gradients grow backwards in time
         runs.append(Run(f"{optimizer.upper()}, {label}", model, optimizer, lr, clip))
-    yield from train_runs(runs, data, epochs, batch_size=32, time_cap_s=time_cap_s, should_stop=should_stop,
+    yield from train_runs(runs, data, epochs, batch_size=32, time_cap_s=time_cap_s,
                           step_points=True)
 
 
@@ -334,7 +331,7 @@ def gradient_by_time_step(length: int = 100, units: int = 32, seed: int = 0) -> 
 
 
 def dropout_race(settings: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.5, 0.0), (0.3, 0.3)), units: int = 32,
-                 epochs: int = 8, time_cap_s: float = 60.0, should_stop: Callable[[], bool] | None = None,
+                 epochs: int = 8, time_cap_s: float = 60.0,
                  data: Data | None = None) -> Iterator[Update]:
     """An LSTM on 500 reviews (easy to over-fit) with (dropout, recurrent dropout) settings side by side."""
     _check_size(units, 1)
@@ -346,11 +343,11 @@ def dropout_race(settings: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.5, 
         torch.manual_seed(0)
         model = SequenceModel("LSTM", 32, units, 1, data.vocab_size, dropout, recurrent)
         runs.append(Run(f"dropout {dropout}, recurrent {recurrent}", model))
-    yield from train_runs(runs, data, epochs, time_cap_s=time_cap_s, should_stop=should_stop)
+    yield from train_runs(runs, data, epochs, time_cap_s=time_cap_s)
 
 
 def embedding_race(vectors: Callable[[WordVocab], tuple[torch.Tensor, float]], units: int = 32,
-                   epochs: int = 5, time_cap_s: float = 60.0, should_stop: Callable[[], bool] | None = None,
+                   epochs: int = 5, time_cap_s: float = 60.0,
                    data: Data | None = None) -> Iterator[Update]:
     """A GRU on a sentiment slice with its embedding random, word2vec frozen, and word2vec fine-tuned.
 
@@ -369,7 +366,7 @@ def embedding_race(vectors: Callable[[WordVocab], tuple[torch.Tensor, float]], u
             model.embed.weight.data.copy_(table)
             model.embed.weight.requires_grad_(not frozen)
         runs.append(Run(name, model))
-    for update in train_runs(runs, data, epochs, time_cap_s=time_cap_s, should_stop=should_stop):
+    for update in train_runs(runs, data, epochs, time_cap_s=time_cap_s):
         if update.done:
             update.message += f"; word2vec covered {coverage:.0%} of the slice's vocabulary"
         yield update

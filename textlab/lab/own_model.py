@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,9 +68,9 @@ def check_text(text: str) -> str:
 
 
 def train_own(text: str, budget_s: float = 45, hidden_size: int = 128, seq_len: int = 64, batch_size: int = 32,
-              sample_every_s: float = 5.0, should_stop: Callable[[], bool] | None = None,
+              sample_every_s: float = 5.0,
               seed: int = 0) -> Iterator[OwnUpdate]:
-    """Train until the budget is spent (or `should_stop`), yielding the loss curves and a sample every few seconds.
+    """Train until the budget is spent, yielding the loss curves and a sample every few seconds.
 
     The last tenth of the text is held out: its loss is the validation curve.
     """
@@ -104,7 +104,7 @@ def train_own(text: str, budget_s: float = 45, hidden_size: int = 128, seq_len: 
             step += 1
             elapsed = time.monotonic() - start
             model.points.append(Point("your model", step, "train", "loss", loss.item()))
-            done = elapsed >= budget_s or (should_stop is not None and should_stop())
+            done = elapsed >= budget_s
             if done or time.monotonic() - last_sample >= sample_every_s:
                 last_sample = time.monotonic()
                 model.points.append(Point("your model", step, "validation", "loss", _valid_loss(model, valid_ids)))

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
+from gradio.utils import get_upload_folder
+
+from textlab.config import REPO_ROOT, models_dir
+from textlab.data.sources import cache_dir
 from textlab.ui.app import build_app
 
 log = logging.getLogger("textlab")
@@ -21,6 +26,7 @@ def serve(host: str, port: int, share: bool) -> None:
         footer_links=["api"],
         prevent_thread_lock=True,
         max_file_size="10mb",
+        blocked_paths=blocked_paths(),
     )
     if share:
         if share_url:
@@ -33,3 +39,15 @@ def serve(host: str, port: int, share: bool) -> None:
                 flush=True,
             )
     demo.block_thread()
+
+
+def blocked_paths() -> list[str]:
+    """Folders Gradio must never serve or copy into its cache: the code, the checkpoints and the data cache.
+
+    Gradio would hand out any file a function returns from the working directory or the temp folder. The app only
+    returns files it wrote to the temp folder, so these are closed outright in case that ever changes. A folder that
+    holds Gradio's own upload folder (`$GRADIO_TEMP_DIR` set inside it) is left open, or no upload would work.
+    """
+    uploads = Path(get_upload_folder()).resolve()
+    folders = (REPO_ROOT, models_dir(), cache_dir())
+    return [str(f.resolve()) for f in folders if not uploads.is_relative_to(f.resolve())]

@@ -21,7 +21,7 @@ def test_chat_streams_a_reply_in_character(client):
     job = client.submit("Hey guys.", "Penny", "Sheldon", 0.0, 0, 1.0, 200, -1, api_name="/chat")
     partials = list(job)
     reply = job.result()
-    assert len(partials) > 3 and all(reply.startswith(p) for p in partials)
+    assert partials and all(reply.startswith(p) for p in partials)  # updates are coalesced to 20 a second
     assert reply in SHELDON  # greedy decoding of the tiny model repeats a line Sheldon says in the test corpus
 
 

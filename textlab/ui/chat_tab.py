@@ -19,9 +19,10 @@ from textlab.chat import (
 from textlab.chat_training import train_quick_chat
 from textlab.loading import ModelSlot
 from textlab.sampling import SamplingConfig
-from textlab.ui.common import status_markdown
+from textlab.ui.common import at_most_every, status_markdown
 
 TITLE = "Sheldon chat"
+STREAM_INTERVAL_S = 0.05  # 20 screen updates a second look smooth; per character, they would load the server
 MAIN_CHARACTERS = ["Sheldon", "Leonard", "Penny", "Howard", "Raj", "Amy", "Bernadette", "Stuart"]
 EXAMPLES = [  # message, who says it
     ("Sheldon, do you want to come to the movies with us tonight?", "Leonard"),
@@ -71,7 +72,7 @@ def create_tab(slots: dict[str, ModelSlot[ChatModel]]) -> None:
                 prompt = build_prompt(chat, _turns(history), _text(message), str(user or ""), str(bot or ""))
             except (TypeError, ValueError, OverflowError) as e:
                 raise gr.Error(str(e)) from None
-            yield from generate_reply(chat, prompt, sampling)
+            yield from at_most_every(STREAM_INTERVAL_S, generate_reply(chat, prompt, sampling))
 
         gr.ChatInterface(
             respond,

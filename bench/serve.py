@@ -8,8 +8,10 @@ Writes the "serve" section of BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -46,11 +48,39 @@ def answers(url: str) -> bool:
         return False
 
 
-def peak_rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """Peak (VmHWM) or current (VmRSS) resident memory of a process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def session_costs(url: str, pid: int, calls: int) -> dict[str, float]:
+    """Server CPU ms per neighbour query with one session and with a new session each time, and the memory each new
+    session keeps (Gradio holds sessions up to the app's capacity, 1,000 by default)."""
+    endpoint = "/neighbours"
+    call(url, endpoint, REQUESTS[endpoint], "session-cost")
+    cpu = cpu_seconds(pid)
+    for _ in range(calls):
+        call(url, endpoint, REQUESTS[endpoint], "session-cost")
+    same = 1000 * (cpu_seconds(pid) - cpu) / calls
+    cpu, rss = cpu_seconds(pid), rss_mb(pid, "VmRSS")
+    for _ in range(calls):
+        call(url, endpoint, REQUESTS[endpoint])
+    return {"same_ms": same, "new_ms": 1000 * (cpu_seconds(pid) - cpu) / calls,
+            "new_mb": (rss_mb(pid, "VmRSS") - rss) / calls}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def wait_ready(url: str, timeout: float) -> float:
@@ -71,23 +101,48 @@ def wait_ready(url: str, timeout: float) -> float:
     return time.monotonic() - start
 
 
-def load_test(url: str, clients: int, requests: int, seed: int = 0) -> dict[str, list[float]]:
-    """`clients` threads, each with its own gradio_client, sending `requests` mixed requests; seconds per call
-    (the whole streamed reply for chats), and the errors."""
-    from gradio_client import Client
+def call(url: str, endpoint: str, args: tuple, session: str | None = None) -> str:
+    """One call through the app's queue over Gradio's HTTP API, as `curl` would make it; the answer's JSON.
 
+    gradio_client is the friendlier client, but 32 of them in one process took two thirds of this machine's two
+    cores in a trial, so the figures would have measured the load generator as much as the app. Like a browser tab
+    or a gradio_client, each client keeps one session: without one, every call is a new session, which costs the
+    server about 50 ms and 0.8 MB (see `session_costs`).
+    """
+    body = {"data": list(args), **({"session_hash": session} if session else {})}
+    request = urllib.request.Request(f"{url}gradio_api/call{endpoint}", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        event = json.load(response)["event_id"]
+    with urllib.request.urlopen(f"{url}gradio_api/call{endpoint}/{event}", timeout=300) as response:
+        kind = ""
+        for raw in response:
+            line = raw.decode("utf-8").rstrip("\n")
+            if line.startswith("event: "):
+                kind = line.removeprefix("event: ")
+            elif line.startswith("data: ") and kind == "complete":
+                return line.removeprefix("data: ")
+            elif line.startswith("data: ") and kind == "error":
+                raise RuntimeError(line.removeprefix("data: ")[:100])
+    raise RuntimeError("the event stream ended without an answer")
+
+
+def load_test(url: str, clients: int, requests: int, seed: int = 0) -> dict[str, list[float]]:
+    """`clients` threads sending `requests` mixed requests each; seconds per call (the whole streamed reply for
+    chats), and the errors."""
     times: dict[str, list[float]] = {name: [] for name in REQUESTS}
     errors: list[str] = []
     lock = threading.Lock()
 
     def client_loop(index: int) -> None:
         rng = random.Random(seed + index)
-        client = Client(url, verbose=False)
+        session = f"load-{seed}-{index}"
+        call(url, "/neighbours", REQUESTS["/neighbours"], session)  # opens the session, as loading the page does
         for _ in range(requests):
             endpoint = rng.choice(list(REQUESTS))
             start = time.perf_counter()
             try:
-                client.predict(*REQUESTS[endpoint], api_name=endpoint)
+                call(url, endpoint, REQUESTS[endpoint], session)
                 with lock:
                     times[endpoint].append(time.perf_counter() - start)
             except Exception as e:
@@ -128,13 +183,15 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.1)
         first_page = time.monotonic() - start
         ready = first_page + wait_ready(url, 300)
-        rss_ready = peak_rss_mb(app.pid)
+        rss_ready = rss_mb(app.pid)
         print(f"first page {first_page:.1f} s, every model answering {ready:.1f} s, {rss_ready:.0f} MB",
               file=sys.stderr)
-        load_start = time.monotonic()
+        load_start, app_cpu, bench_cpu = time.monotonic(), cpu_seconds(app.pid), own_cpu_seconds()
         times = load_test(url, args.clients, args.requests)
         wall = time.monotonic() - load_start
-        rss_peak = peak_rss_mb(app.pid)
+        app_cpu, bench_cpu = cpu_seconds(app.pid) - app_cpu, own_cpu_seconds() - bench_cpu
+        rss_peak = rss_mb(app.pid)
+        sessions = session_costs(url, app.pid, 200)
     finally:
         app.terminate()
         app.wait(20)
@@ -151,16 +208,24 @@ def main(argv: list[str] | None = None) -> int:
         f"tab's model answered a request after {ready:.1f} s; peak memory (VmHWM) {rss_ready:.0f} MB then, "
         f"**{rss_peak:.0f} MB** after the load test. Targets: first page within 15 s, at most 2 GB.",
         "",
-        f"Load: {args.clients} concurrent `gradio_client` clients x {args.requests} requests, each a random choice of "
+        f"Load: {args.clients} concurrent clients (Gradio's HTTP API, one thread each) x {args.requests} requests, "
+        "each a random choice of "
         f"a streamed chat reply (150 characters), a classification, a neighbour query and a date translation (beam "
-        f"3): {total} calls in {wall:.0f} s, **{len(errors)} errors**. Seconds per call, end to end (queueing "
-        "included):",
+        f"3): {total} calls in {wall:.0f} s, **{len(errors)} errors**. CPU time during the load: the app "
+        f"{app_cpu:.0f} s, the clients {bench_cpu:.0f} s, of {wall * (os.cpu_count() or 1):.0f} s on "
+        f"{os.cpu_count()} cores (the clients share the machine). Each client keeps one session, opened by an untimed "
+        "first call as loading the page would. Seconds per call, end to end (queueing included):",
         "",
         "| endpoint | calls | p50 s | p95 s | max s |",
         "|---|---|---|---|---|",
         *rows,
         "",
         "Target: no errors, p95 at most 2 s for classify, neighbours and translate while chats stream.",
+        "",
+        f"Sessions: a neighbour query costs the server {sessions['same_ms']:.0f} ms of CPU in an open session and "
+        f"{sessions['new_ms']:.0f} ms with a new one (an HTTP call without `session_hash`), which also keeps "
+        f"{sessions['new_mb']:.2f} MB until it is one of the oldest past `TEXTLAB_SESSIONS` (1,000 by default; "
+        f"Gradio's own default of 10,000 would allow {10 * sessions['new_mb']:.1f} GB). Averages over 200 calls each.",
         *(["", f"Errors (first 5): {'; '.join(errors[:5])}"] if errors else []),
     ])
     write_section(args.out, "serve", body)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from textlab.networks.seq2seq import Seq2Seq, select_state, start_tokens
+from textlab.networks.seq2seq import Memory, Seq2Seq, select_state, start_tokens
 from textlab.text.sequence_tokens import EOS, PAD
 
 LENGTH_ALPHA = 0.6  # GNMT's value: 0 ranks by log-probability alone; larger values favour longer outputs
@@ -85,18 +85,21 @@ def beam_search(model: Seq2Seq, source: list[int], beam: int, max_len: int, n_be
     batch, lengths = pad_sources([source])
     memory, state = model.encode(batch, lengths)
     alive, finished = [Hypothesis([], 0.0)], []
+    copies: dict[int, Memory] = {}  # the source's memory once per hypothesis, by number of hypotheses
     for _ in range(max_len):
-        rows = torch.zeros(len(alive), dtype=torch.long)
+        if len(alive) not in copies:
+            copies[len(alive)] = memory.select(torch.zeros(len(alive), dtype=torch.long))
         previous = torch.tensor([h.tokens[-1] for h in alive]) if alive[0].tokens else start_tokens(len(alive))
-        logits, state, weights = model.step(previous, state, memory.select(rows))
+        logits, state, weights = model.step(previous, state, copies[len(alive)])
         totals = torch.log_softmax(logits, dim=1) + torch.tensor([h.logprob for h in alive]).unsqueeze(1)
         vocab = totals.size(1)
         values, flat = totals.view(-1).topk(min(2 * beam, totals.numel()))
+        rows = None if weights is None else weights.tolist()
         keep: list[int] = []
         survivors = []
         for value, index in zip(values.tolist(), flat.tolist(), strict=True):
             parent, token = divmod(index, vocab)
-            row = [] if weights is None else [weights[parent].tolist()]
+            row = [] if rows is None else [rows[parent]]
             hyp = Hypothesis(alive[parent].tokens + [token], value, alive[parent].attention + row, token == EOS)
             if hyp.finished:
                 finished.append(hyp)

@@ -22,6 +22,7 @@ from textlab.sampling import SamplingConfig
 from textlab.ui.common import at_most_every, status_markdown
 
 TITLE = "Sheldon chat"
+CHAT_STREAMS = 2  # replies streamed at once; more wait in the queue, so that short requests on other tabs stay fast
 STREAM_INTERVAL_S = 0.05  # 20 screen updates a second look smooth; per character, they would load the server
 MAIN_CHARACTERS = ["Sheldon", "Leonard", "Penny", "Howard", "Raj", "Amy", "Bernadette", "Stuart"]
 EXAMPLES = [  # message, who says it
@@ -84,6 +85,7 @@ def create_tab(slots: dict[str, ModelSlot[ChatModel]]) -> None:
             api_name="chat",
             api_description="Reply as a sitcom character, streamed. Inputs: message, then the additional inputs.",
             fill_height=False,
+            concurrency_limit=CHAT_STREAMS,
         )
 
         # Every page starts polling: the first tick brings the status, card and speakers up to date (the model may

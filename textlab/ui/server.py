@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -27,6 +28,9 @@ def serve(host: str, port: int, share: bool) -> None:
         prevent_thread_lock=True,
         max_file_size="10mb",
         blocked_paths=blocked_paths(),
+        # Gradio keeps about 0.3 MB per session (a copy of every component's config) for its 10,000 most recent
+        # sessions by default, and every API call made without a session hash is a new one: 3 GB at worst.
+        state_session_capacity=int(os.environ.get("TEXTLAB_SESSIONS", 1000)),
     )
     if share:
         if share_url:

@@ -10,6 +10,7 @@ import zipfile
 import numpy as np
 import pytest
 import torch
+from gensim.models import KeyedVectors
 from torch import nn
 
 from textlab import cli
@@ -35,8 +36,9 @@ from textlab.data.labelled import (
     read_orange_tab,
     split_three,
 )
-from textlab.embeddings import train_token_vectors
+from textlab.embeddings import train_token_vectors, word_vector_rows
 from textlab.metrics import classification_report
+from textlab.neighbours import WordVectors, save_word_vectors
 from textlab.networks.text_classifier import (
     POOLINGS,
     ClassifierConfig,
@@ -47,7 +49,7 @@ from textlab.text.subwords import SubwordTokenizer, WordTokenizer, train_sentenc
 from textlab.text.words import UNKNOWN, WordVocab, normalise, pad_sequences, text_words
 from textlab.training import length_batches
 
-from .conftest import KEYWORDS, labelled_examples, tiny_classify_config, tiny_task_data
+from .conftest import FILLER, KEYWORDS, labelled_examples, tiny_classify_config, tiny_task_data
 
 # Words --------------------------------------------------------------------------------------------------------
 
@@ -371,8 +373,50 @@ def test_cli_classifier_errors_are_one_clear_line(models_dir, tmp_path, capsys):
 
 
 def test_freezing_random_embeddings_is_refused():
-    with pytest.raises(ValueError, match="--embeddings word2vec"):
+    with pytest.raises(ValueError, match="--embeddings word2vec or neighbours"):
         train_classifier(tiny_classify_config("sentiment", freeze_embeddings=True), tiny_task_data("sentiment"))
+
+
+def test_word_vector_rows_copy_the_words_the_vectors_know():
+    vectors = KeyedVectors(4)
+    vectors.add_vectors(["movie", "great"], np.array([[1, 2, 3, 4], [5, 6, 7, 8]], dtype=np.float32))
+    rows, coverage = word_vector_rows([None, "movie", None, "Great", "zzz"], vectors)
+    assert rows[1].tolist() == [1, 2, 3, 4] and rows[3].tolist() == [5, 6, 7, 8]
+    assert torch.all(rows[0] == 0) and 0 < rows[2].abs().max() < 1  # padding zero, a word piece random and small
+    assert coverage == pytest.approx(2 / 4)
+
+
+def save_planted_word_vectors(folder, words, dim: int) -> KeyedVectors:
+    vectors = KeyedVectors(dim)
+    vectors.add_vectors(words, np.random.default_rng(0).normal(0, 1, (len(words), dim)).astype(np.float32))
+    for word in words:
+        vectors.set_vecattr(word, "count", 1)
+    save_word_vectors(folder / "neighbours", WordVectors(vectors))
+    return vectors
+
+
+def test_classifier_embeddings_from_the_neighbours_vectors(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTLAB_MODELS", str(tmp_path))
+    words = FILLER + [w for group in KEYWORDS["news"].values() for w in group]
+    vectors = save_planted_word_vectors(tmp_path, words, 16)
+    cfg = tiny_classify_config("news", embeddings="neighbours", freeze_embeddings=True)
+    clf = train_classifier(cfg, tiny_task_data("news"))
+    weights = clf.network.embed.weight.detach()
+    copied = [(i, p[1:].lower()) for i, p in enumerate(clf.tokenizer.pieces(range(clf.tokenizer.vocab_size)))
+              if p.startswith("\u2581") and p[1:].lower() in vectors.key_to_index]
+    assert len(copied) > 10
+    assert all(torch.allclose(weights[i], torch.from_numpy(vectors[w]), atol=1e-3) for i, w in copied)  # float16
+    assert clf.card["embeddings"] == {"init": "neighbours", "frozen": True,
+                                      "word2vec_coverage": pytest.approx(len(copied) / (clf.tokenizer.vocab_size - 1))}
+
+
+def test_neighbours_embeddings_need_the_vectors_and_their_size(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTLAB_MODELS", str(tmp_path))
+    with pytest.raises(ValueError, match="needs the word vectors in"):
+        train_classifier(tiny_classify_config("news", embeddings="neighbours"), tiny_task_data("news"))
+    save_planted_word_vectors(tmp_path, FILLER, 8)
+    with pytest.raises(ValueError, match="train with --embed-dim 8"):
+        train_classifier(tiny_classify_config("news", embeddings="neighbours"), tiny_task_data("news"))
 
 
 def test_a_checkpoint_of_another_task_is_refused(tiny_classifiers, tmp_path):

@@ -13,11 +13,13 @@ from datetime import UTC, datetime
 import torch
 import torch.nn.functional as F
 
+from textlab.checkpoints import CheckpointError
 from textlab.classify import Classifier, encode, evaluate, pad_batch, predict_token_lists
 from textlab.config import ClassifyConfig
 from textlab.data.labelled import Example, LabelledSplits, load_labelled
-from textlab.embeddings import train_token_vectors
+from textlab.embeddings import train_token_vectors, word_vector_rows
 from textlab.metrics import classification_report
+from textlab.neighbours import load_word_vectors, neighbours_dir
 from textlab.networks.text_classifier import ClassifierConfig, TextClassifier
 from textlab.text.subwords import SubwordTokenizer, WordTokenizer, train_sentencepiece
 from textlab.text.words import WordVocab, normalise
@@ -96,14 +98,17 @@ def train_classifier(
     clf = Classifier(cfg.task, network, tokenizer, data.labels, cfg.letters_only, cfg.max_tokens)
     train_ids = [encode(clf, ex.text).ids or [1] for ex in train]
     coverage = None
-    if cfg.freeze_embeddings and cfg.embeddings != "word2vec":
-        raise ValueError("freezing the embeddings needs pre-trained ones: use --embeddings word2vec")
+    if cfg.freeze_embeddings and cfg.embeddings == "random":
+        raise ValueError("freezing the embeddings needs pre-trained ones: use --embeddings word2vec or neighbours")
     if cfg.embeddings == "word2vec":
         vectors, coverage = train_token_vectors(train_ids, tokenizer.vocab_size, cfg.embed_dim, seed=cfg.train.seed)
+    elif cfg.embeddings == "neighbours":
+        vectors, coverage = _neighbour_rows(tokenizer, cfg)
+    elif cfg.embeddings != "random":
+        raise ValueError(f"embeddings must be 'random', 'word2vec' or 'neighbours', got {cfg.embeddings!r}")
+    if cfg.embeddings != "random":
         network.embed.weight.data.copy_(vectors)
         network.embed.weight.requires_grad_(not cfg.freeze_embeddings)
-    elif cfg.embeddings != "random":
-        raise ValueError(f"embeddings must be 'random' or 'word2vec', got {cfg.embeddings!r}")
     train_labels = torch.tensor([ex.label for ex in train])
     valid_ids = [encode(clf, ex.text).ids for ex in data.valid]
     weights = class_weights(train_labels.tolist(), len(data.labels)) if cfg.balanced else None
@@ -159,6 +164,22 @@ def train_classifier(
         "trained": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return clf
+
+
+def _neighbour_rows(tokenizer: SubwordTokenizer | WordTokenizer, cfg: ClassifyConfig) -> tuple[torch.Tensor, float]:
+    try:
+        wv = load_word_vectors()
+    except CheckpointError as e:
+        raise ValueError(f"--embeddings neighbours needs the word vectors in {neighbours_dir()}: {e}") from None
+    if wv.vectors.vector_size != cfg.embed_dim:
+        raise ValueError(f"the word vectors have {wv.vectors.vector_size} dimensions and the embedding "
+                         f"{cfg.embed_dim}: train with --embed-dim {wv.vectors.vector_size}")
+    pieces = tokenizer.pieces(range(tokenizer.vocab_size))
+    if tokenizer.kind == "sentencepiece":  # "\u2581movie" starts a word; "ie" continues one
+        words = [p.removeprefix("\u2581") if p.startswith("\u2581") else None for p in pieces]
+    else:
+        words = list(pieces)
+    return word_vector_rows(words, wv.vectors, cfg.train.seed)
 
 
 def _figures(report: dict) -> dict:

@@ -58,10 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--tokenizer", choices=("sentencepiece", "words"), help="classifiers: subwords or words")
     train.add_argument("--vocab-size", type=int, help="classifiers: tokens in the vocabulary")
     train.add_argument("--max-tokens", type=int, help="classifiers: tokens read per text")
-    train.add_argument("--embeddings", choices=("random", "word2vec"),
-                       help="classifiers: random, or word2vec vectors learnt on the training texts first")
+    train.add_argument("--embeddings", choices=("random", "word2vec", "neighbours"),
+                       help="classifiers: random, word2vec learnt on the training texts' tokens first, or the "
+                            "Neighbours tab's word vectors (needs --embed-dim equal to their size)")
     train.add_argument("--freeze-embeddings", action="store_true", default=None,
-                       help="classifiers: keep the word2vec embeddings fixed while training")
+                       help="classifiers: keep the pre-trained embeddings fixed while training")
     train.add_argument("--threads", type=int, help="torch threads (default: all cores)")
     train.add_argument("--algorithm", choices=("skipgram", "cbow"), help="neighbours: word2vec training algorithm")
     train.add_argument("--vector-size", type=int, help="neighbours: dimensions per word")

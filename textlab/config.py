@@ -76,8 +76,8 @@ class ClassifyConfig:
     bidirectional: bool = True
     dropout: float = 0.4
     pooling: str = "max"
-    embeddings: str = "random"  # or "word2vec": skip-gram vectors learnt on the training split's tokens first
-    freeze_embeddings: bool = False  # keep pre-trained embeddings as they are (only with "word2vec")
+    embeddings: str = "random"  # "word2vec": skip-gram on the training split's tokens; "neighbours": the word vectors
+    freeze_embeddings: bool = False  # keep pre-trained embeddings as they are (not with "random")
     batch_size: int = 64
     balanced: bool = False  # weight each class's loss by its inverse frequency (for skewed sets like Reuters)
     max_train_examples: int | None = None  # a random subset of the training split, for quick models

@@ -1,7 +1,11 @@
-"""Pre-trained token embeddings for the classifiers: word2vec (gensim) learnt on the training split's own tokens.
+"""Pre-trained token embeddings for the classifiers, the seed's transfer-learning lesson with what this machine has
+(no GloVe download):
 
-The seed's transfer-learning lesson with what this machine has: no GloVe download, but the training texts
-themselves, read without their labels. Vectors come from the training split only, so the test split leaks nothing.
+- `train_token_vectors`: word2vec learnt on the training split's own tokens, read without their labels;
+- `word_vector_rows`: the Neighbours tab's word vectors, learnt on the training splits of every classifier's data
+  and the sitcom transcripts, copied onto the tokens that are whole words.
+
+Neither reads a test split, so the test split leaks nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import logging
 
 import numpy as np
 import torch
-from gensim.models import Word2Vec
+from gensim.models import KeyedVectors, Word2Vec
 
 
 def train_token_vectors(
@@ -35,3 +39,20 @@ def train_token_vectors(
             covered += 1
     weights[0] = 0.0
     return torch.from_numpy(weights), covered / max(vocab_size - 1, 1)
+
+
+def word_vector_rows(words: list[str | None], vectors: KeyedVectors, seed: int = 0) -> tuple[torch.Tensor, float]:
+    """Rows for token ids 0..len(words)-1 from word vectors -> ((len(words), dim) tensor, share of ids found).
+
+    `words[i]` is the whole word token i stands for, or None for a piece of a word. A word the vectors know takes
+    its vector; the other tokens keep small random vectors like `train_token_vectors`' misses; padding (id 0) is 0.
+    """
+    rng = np.random.default_rng(seed)
+    weights = rng.normal(0.0, 0.1, (len(words), vectors.vector_size)).astype(np.float32)
+    found = 0
+    for token, word in enumerate(words[1:], start=1):
+        if word and word.lower() in vectors.key_to_index:
+            weights[token] = vectors[word.lower()]
+            found += 1
+    weights[0] = 0.0
+    return torch.from_numpy(weights), found / max(len(words) - 1, 1)

@@ -12,12 +12,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 TASKS = ("chat", "sentiment", "news", "reuters", "neighbours", "translate")
-BENCHES = ("chat", "chat_mix", "classify", "neighbours", "translate", "lab", "serve")
+BENCHES = ("chat", "chat_mix", "classify", "neighbours", "transfer", "translate", "lab", "serve")
 QUICK_BENCH = {  # CI-sized settings for `bench --quick`: minutes, not hours; figures only to check the plumbing
     "chat": ["--repeats", "1"],
     "chat_mix": ["--budget", "20"],
     "classify": ["--repeats", "1"],
     "neighbours": ["--repeats", "1", "--variants", "cbow-50"],
+    "transfer": ["--train", "1000", "--epochs", "1"],
     "translate": ["--budget-dates", "30", "--budget-en-es", "60", "--repeats", "1"],
     "lab": ["--repeats", "1"],
     "serve": ["--clients", "4", "--requests", "5"],

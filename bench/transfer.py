@@ -1,0 +1,88 @@
+"""Transfer-learning benchmark (the seed's pre-trained embedding lesson): the sentiment GRU with its embedding random,
+from word2vec learnt on its own training tokens, or from the Neighbours tab's word vectors - each pre-trained start
+frozen or fine-tuned - on the same split, the same training subset and the same number of epochs.
+Writes the "transfer" section of BENCHMARKS.md.
+
+    python bench/transfer.py [--train 8000] [--epochs 3]        (or: python -m textlab bench transfer)
+
+The embedding has as many dimensions as the Neighbours vectors in every run, so that only the start differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.report import machine_line, write_section  # noqa: E402
+from textlab.classify import evaluate  # noqa: E402
+from textlab.classify_training import load_task_data, train_classifier  # noqa: E402
+from textlab.config import ClassifyConfig, TrainConfig  # noqa: E402
+from textlab.neighbours import load_word_vectors  # noqa: E402
+
+VARIANTS = [  # name, embeddings, frozen
+    ("random", "random", False),
+    ("word2vec on its own tokens, frozen", "word2vec", True),
+    ("word2vec on its own tokens, fine-tuned", "word2vec", False),
+    ("Neighbours vectors, frozen", "neighbours", True),
+    ("Neighbours vectors, fine-tuned", "neighbours", False),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--train", type=int, default=8000, help="training texts (a fixed random subset)")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--max-tokens", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
+    args = parser.parse_args(argv)
+
+    dims = load_word_vectors().vectors.vector_size
+    base = dataclasses.replace(
+        ClassifyConfig.for_task("sentiment"), embed_dim=dims, max_tokens=args.max_tokens,
+        max_train_examples=args.train, train=TrainConfig(lr=2e-3, max_epochs=args.epochs, patience=args.epochs),
+    )
+    data = load_task_data(base)
+    rows = []
+    for name, embeddings, frozen in VARIANTS:
+        cfg = dataclasses.replace(base, embeddings=embeddings, freeze_embeddings=frozen)
+        print(f"training: {name}...", file=sys.stderr)
+        start = time.monotonic()
+        clf = train_classifier(cfg, data)
+        seconds = time.monotonic() - start
+        tests = {test: evaluate(clf, examples)["accuracy"] for test, examples in data.tests.items()}
+        coverage = clf.card["embeddings"]["word2vec_coverage"]
+        rows.append(
+            f"| {name} | {'-' if coverage is None else f'{coverage:.0%}'} | {clf.card['valid']['accuracy']:.2%} "
+            f"| {' | '.join(f'{acc:.2%}' for acc in tests.values())} | {seconds:.0f} |"
+        )
+        print(rows[-1], file=sys.stderr)
+
+    tests = list(data.tests)
+    body = "\n".join([
+        "## Transfer: where the classifier's embedding starts",
+        "",
+        machine_line(),
+        "",
+        f"The sentiment GRU ({dims}-dimensional embedding, the Neighbours vectors' size) trained on the same "
+        f"{min(args.train, len(data.train)):,} training texts (a fixed subset) for {args.epochs} epochs, reading "
+        f"the first {args.max_tokens} tokens; the best epoch on validation ({len(data.valid):,} texts) is kept and "
+        "scored on the test splits. word2vec on its own tokens: skip-gram on the training texts' SentencePiece ids "
+        "first (what the committed classifiers use). Neighbours vectors: the committed word vectors copied onto "
+        "the tokens that are whole words (coverage: the share of tokens that got one); the rest start random.",
+        "",
+        f"| embedding start | tokens covered | validation | {' | '.join(tests)} | train s |",
+        f"|---|---|---|{'---|' * len(tests)}---|",
+        *rows,
+    ])
+    write_section(args.out, "transfer", body)
+    print(f"wrote the transfer section of {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

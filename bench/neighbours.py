@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--variants", nargs="+", default=[f"{a}-{d}" for a, d in VARIANTS],
                         help="ALGORITHM-DIMS pairs to train and compare, e.g. cbow-100 skipgram-200")
+    parser.add_argument("--without", nargs="*", default=["wordnet"], choices=NeighboursConfig().datasets,
+                        help="corpora to leave out, one at a time, each a row trained with the default settings")
     parser.add_argument("--model", type=Path, help="committed vectors to score as well (default models/neighbours)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -109,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         start = time.monotonic()
         wv = train_word_vectors(cfg, phrased, sources)
         rows.append(row(algorithm, wv, time.monotonic() - start, args.repeats))
+        print(rows[-1], file=sys.stderr)
+    for name in args.without:
+        cfg = dataclasses.replace(base, datasets=tuple(d for d in base.datasets if d != name))
+        start = time.monotonic()
+        wv = train_word_vectors(cfg, *build_corpus(cfg))
+        rows.append(row(f"{base.algorithm}, without {name}", wv, time.monotonic() - start, args.repeats))
         print(rows[-1], file=sys.stderr)
 
     body = "\n".join([

@@ -17,7 +17,7 @@ QUICK_BENCH = {  # CI-sized settings for `bench --quick`: minutes, not hours; fi
     "chat": ["--repeats", "1"],
     "chat_mix": ["--budget", "20"],
     "classify": ["--repeats", "1"],
-    "neighbours": ["--repeats", "1", "--variants", "cbow-50"],
+    "neighbours": ["--repeats", "1", "--variants", "cbow-50", "--without"],
     "transfer": ["--train", "1000", "--epochs", "1"],
     "translate": ["--budget-dates", "30", "--budget-en-es", "60", "--repeats", "1"],
     "lab": ["--repeats", "1"],

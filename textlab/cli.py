@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -66,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="classifiers: keep the pre-trained embeddings fixed while training")
     train.add_argument("--threads", type=int, help="torch threads (default: all cores)")
     train.add_argument("--algorithm", choices=("skipgram", "cbow"), help="neighbours: word2vec training algorithm")
-    train.add_argument("--vector-size", type=int, help="neighbours: dimensions per word")
+    train.add_argument("--vector-size", type=int, help="neighbours: word2vec dimensions per word")
+    train.add_argument("--subword-dims", type=int,
+                       help="neighbours: fastText dimensions joined to the word2vec ones (0: word2vec alone)")
     train.add_argument("--epochs", type=int, help="neighbours: passes over the corpus")
     train.add_argument("--task", dest="translate_task", choices=("dates", "en-es"),
                        help="translate: human dates -> ISO dates, or English -> Spanish")
@@ -201,7 +204,7 @@ def _train(args: argparse.Namespace) -> int:
     for flag in ("corpus", "init_from", "seq_len"):
         if getattr(args, flag) is not None:
             raise ValueError(f"--{flag.replace('_', '-')} applies to `train chat` only")
-    _reject(args, ("algorithm", "vector_size", "epochs"), args.task)
+    _reject(args, ("algorithm", "vector_size", "subword_dims", "epochs"), args.task)
     return _train_classifier(args)
 
 
@@ -258,7 +261,8 @@ def _train_chat(args: argparse.Namespace) -> int:
                  "freeze_embeddings"):
         if getattr(args, flag) is not None:
             raise ValueError(f"--{flag.replace('_', '-')} applies to the classifiers, not to `train chat`")
-    _reject(args, ("algorithm", "vector_size", "epochs", "translate_task", "pairs", "attention", "cell"), "chat")
+    _reject(args, ("algorithm", "vector_size", "subword_dims", "epochs", "translate_task", "pairs", "attention",
+                   "cell"), "chat")
     _train_flags(args, cfg.train)
     init = load_chat_model(args.init_from) if args.init_from else None
     corpus = load_dialogue(args.corpus)
@@ -293,14 +297,14 @@ def _train_neighbours(args: argparse.Namespace) -> int:
                    "freeze_embeddings", "corpus", "init_from", "seq_len", "translate_task", "pairs", "attention",
                    "cell"), "neighbours")
     cfg = NeighboursConfig.quick() if args.quick else NeighboursConfig()
-    for name in ("algorithm", "vector_size", "epochs"):
-        if getattr(args, name) is not None:
-            setattr(cfg, name, getattr(args, name))
+    flags = ("algorithm", "vector_size", "subword_dims", "epochs")
+    cfg = dataclasses.replace(cfg, **{name: getattr(args, name) for name in flags if getattr(args, name) is not None})
     print("reading and tokenising the corpora...", file=sys.stderr)
     sentences, sources = build_corpus(cfg)
     for line in sources:
         print(f"  {line}", file=sys.stderr)
-    bar = tqdm(total=cfg.epochs, unit="epoch", desc="word2vec", dynamic_ncols=True)
+    bar = tqdm(total=cfg.epochs * (2 if cfg.subword_dims else 1), unit="epoch", desc="word vectors",
+               dynamic_ncols=True)
     wv = train_word_vectors(cfg, sentences, sources, lambda fraction, what: bar.update(1))
     bar.close()
     out = args.out or neighbours_dir()
@@ -318,7 +322,7 @@ def _train_translate(args: argparse.Namespace) -> int:
     if args.translate_task is None:
         raise ValueError("`train translate` needs --task dates or --task en-es")
     _reject(args, ("pooling", "tokenizer", "max_tokens", "embeddings", "freeze_embeddings", "corpus", "init_from",
-                   "seq_len", "algorithm", "vector_size", "epochs"), "translate")
+                   "seq_len", "algorithm", "vector_size", "subword_dims", "epochs"), "translate")
     task = args.translate_task
     cfg = TranslateConfig.quick(task) if args.quick else TranslateConfig.for_task(task)
     for name in ("hidden_size", "num_layers", "batch_size", "embed_dim", "dropout", "vocab_size", "attention",

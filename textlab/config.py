@@ -107,16 +107,26 @@ class ClassifyConfig:
 
 @dataclass
 class NeighboursConfig:
-    """word2vec on the project's own text (about 10 M tokens)."""
+    """word2vec on the project's own text (about 10 M tokens), optionally joined with fastText vectors.
 
-    datasets: tuple[str, ...] = ("imdb", "rotten_tomatoes", "20newsgroups", "reuters-r8", "sitcoms")
+    The stored vector of a word is its skip-gram (or CBOW) vector and its fastText vector (CBOW over the word and its
+    character 3- to 6-grams), each normalised, scaled so that a cosine similarity is
+    (1 - subword_weight) x the word2vec one + subword_weight x the fastText one. word2vec alone knows what words mean
+    (WordSim353, SimLex-999) but little of their form; fastText alone solves most "quick : quickly" analogies but
+    its neighbours are words spelt alike ("universe": universes, universal, universally). A fifth of fastText keeps
+    most of both (BENCHMARKS.md, "neighbours").
+    """
+
+    datasets: tuple[str, ...] = ("imdb", "rotten_tomatoes", "20newsgroups", "reuters-r8", "sitcoms", "wordnet")
     algorithm: str = "skipgram"  # or "cbow"
-    vector_size: int = 100  # 40,000 words x 100 dimensions in int8 is 4 MB
-    window: int = 8  # wider windows favour relatedness (WordSim353) over strict similarity (SimLex-999)
+    vector_size: int = 150  # the word2vec part; with the fastText part, 40,000 words x 200 in int8 are 8 MB
+    subword_dims: int = 50  # the fastText part; 0 for plain word2vec
+    subword_weight: float = 0.2
+    window: int = 5  # wider windows favour relatedness (WordSim353) over strict similarity (SimLex-999)
     min_count: int = 5
-    negative: int = 10
+    negative: int = 5
     sample: float = 1e-4  # down-sampling of frequent words
-    epochs: int = 10  # 9 M tokens is little text: more passes help
+    epochs: int = 10  # 10 M tokens is little text: more passes help
     phrases: bool = True
     phrase_min_count: int = 20
     phrase_scoring: str = "npmi"  # normalised PMI in [-1, 1]: "darth vader", "white house"; not "i am", "very good"
@@ -128,11 +138,18 @@ class NeighboursConfig:
     def __post_init__(self) -> None:
         if self.algorithm not in ("skipgram", "cbow"):
             raise ValueError(f"algorithm must be 'skipgram' or 'cbow', got {self.algorithm!r}")
+        if self.subword_dims < 0 or not 0 <= self.subword_weight < 1:
+            raise ValueError("subword_dims must be at least 0 and subword_weight in [0, 1)")
+
+    @property
+    def dims(self) -> int:
+        """Dimensions of a stored vector."""
+        return self.vector_size + self.subword_dims
 
     @classmethod
     def quick(cls) -> NeighboursConfig:
-        """Vectors that train in a few minutes: CBOW, fewer epochs (what the app trains when none are there)."""
-        return cls(algorithm="cbow", epochs=4)
+        """Vectors that train in a few minutes: CBOW alone, fewer epochs (what the app trains when none are there)."""
+        return cls(algorithm="cbow", vector_size=100, subword_dims=0, epochs=4)
 
 
 TRANSLATE_TASKS = ("dates", "en-es")

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from gensim.models import Word2Vec
+import numpy as np
+from gensim.models import FastText, KeyedVectors, Word2Vec
 from gensim.models.callbacks import CallbackAny2Vec
 from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
 
@@ -83,13 +84,15 @@ def _friends() -> list[Utterance]:
 
 
 class _Progress(CallbackAny2Vec):
+    """Counts epochs across every model it is given to (word2vec, then fastText)."""
+
     def __init__(self, epochs: int, report: Callable[[float, str], None] | None):
         self.epochs, self.report, self.epoch = epochs, report, 0
 
     def on_epoch_end(self, model) -> None:
         self.epoch += 1
         if self.report:
-            self.report(self.epoch / self.epochs, f"word2vec epoch {self.epoch} of {self.epochs}")
+            self.report(self.epoch / self.epochs, f"word vectors: epoch {self.epoch} of {self.epochs}")
 
 
 def detect_phrases(cfg: NeighboursConfig, sentences: list[list[str]]) -> list[list[str]]:
@@ -105,27 +108,30 @@ def train_word_vectors(
     sources: list[str],
     progress: Callable[[float, str], None] | None = None,
 ) -> WordVectors:
-    """Phrases (when `cfg.phrases`), then word2vec; the card holds the benchmark figures."""
+    """Phrases (when `cfg.phrases`), word2vec, then fastText joined on (when `cfg.subword_dims`); the card holds the
+    benchmark figures."""
     start = time.monotonic()
     if cfg.phrases:
         sentences = detect_phrases(cfg, sentences)
-    model = Word2Vec(
-        sentences, vector_size=cfg.vector_size, window=cfg.window, min_count=cfg.min_count,
-        sg=1 if cfg.algorithm == "skipgram" else 0, negative=cfg.negative, sample=cfg.sample, epochs=cfg.epochs,
-        workers=cfg.workers, seed=cfg.seed, callbacks=[_Progress(cfg.epochs, progress)],
-    )
-    vectors = model.wv
-    if len(vectors) > cfg.max_words:
-        kept = vectors.index_to_key[: cfg.max_words]  # gensim sorts by frequency
-        small = type(vectors)(cfg.vector_size)
-        small.add_vectors(kept, vectors[kept])
-        for word in kept:
-            small.set_vecattr(word, "count", vectors.get_vecattr(word, "count"))
-        vectors = small
+    common = dict(window=cfg.window, min_count=cfg.min_count, negative=cfg.negative, sample=cfg.sample,
+                  epochs=cfg.epochs, workers=cfg.workers, seed=cfg.seed)
+    progress_cb = _Progress(cfg.epochs * (2 if cfg.subword_dims else 1), progress)
+    model = Word2Vec(sentences, vector_size=cfg.vector_size, sg=1 if cfg.algorithm == "skipgram" else 0,
+                     callbacks=[progress_cb], **common)
+    words = model.wv.index_to_key[: cfg.max_words]  # gensim sorts by frequency
+    table = model.wv[words]
+    if cfg.subword_dims:
+        subwords = FastText(sentences, vector_size=cfg.subword_dims, sg=0, min_n=3, max_n=6, callbacks=[progress_cb],
+                            **common)
+        table = join_vectors(table, subwords.wv[words], cfg.subword_weight)
+    vectors = KeyedVectors(table.shape[1])
+    vectors.add_vectors(words, table)
+    for word in words:
+        vectors.set_vecattr(word, "count", model.wv.get_vecattr(word, "count"))
     tokens = sum(map(len, sentences))
     wv = WordVectors(vectors)
     wv.card = {
-        "algorithm": cfg.algorithm,
+        "algorithm": cfg.algorithm + (" + fastText CBOW" if cfg.subword_dims else ""),
         "corpus": "; ".join(sources),
         "tokens": tokens,
         "phrases": sum("_" in w for w in wv.words),
@@ -135,6 +141,17 @@ def train_word_vectors(
     }
     wv.card["eval"] = evaluate_vectors(wv)
     return wv
+
+
+def join_vectors(words: np.ndarray, subwords: np.ndarray, subword_weight: float) -> np.ndarray:
+    """Each row normalised in both tables, then side by side, scaled so that the cosine similarity of two joined rows
+    is (1 - subword_weight) x their word2vec similarity + subword_weight x their fastText one."""
+
+    def unit(table: np.ndarray) -> np.ndarray:
+        return table / np.maximum(np.linalg.norm(table, axis=1, keepdims=True), 1e-8)
+
+    return np.hstack([np.sqrt(1 - subword_weight) * unit(words), np.sqrt(subword_weight) * unit(subwords)]) \
+        .astype(np.float32)
 
 
 def train_quick_vectors(progress: Callable[[float, str], None]) -> WordVectors:

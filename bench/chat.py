@@ -109,6 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_dialogue()
     by_episode = episodes(corpus.utterances)
     held_out = chat.card["episodes"]
+    missing = [name for name in held_out["valid"] + held_out["test"] if name not in by_episode]
+    if missing:
+        sys.exit(f"error: {len(missing)} held-out episodes of the model ({', '.join(missing[:3])}, ...) are not in "
+                 f"{corpus.source}; it was trained on {chat.card.get('source', 'another corpus')}. "
+                 "Set TEXTLAB_TBBT_DIR to that folder.")
     valid = [u for name in held_out["valid"] for u in by_episode[name]]
     test = [u for name in held_out["test"] for u in by_episode[name]]
     held = set(held_out["valid"]) | set(held_out["test"])

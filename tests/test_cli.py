@@ -98,3 +98,31 @@ def test_bench_without_a_task_runs_every_benchmark_and_quick_writes_its_own_repo
     assert calls == [("translate", ["--repeats", "2"])]  # full mode: the script's defaults, BENCHMARKS.md
     with pytest.raises(SystemExit):  # options without a task: argparse asks which benchmark
         cli.main(["bench", "--repeats", "2"])
+
+
+def test_bench_that_raises_is_reported_and_the_others_still_run(monkeypatch, capsys):
+    calls = []
+
+    def run_bench(task, argv):
+        calls.append(task)
+        if task == "chat":
+            raise KeyError("1_13")
+        return 0
+
+    monkeypatch.setattr(cli, "run_bench", run_bench)
+    assert cli.main(["bench"]) == 1
+    assert calls == list(cli.BENCHES)
+    err = capsys.readouterr().err
+    assert "KeyError: '1_13'" in err and "== bench chat: failed" in err and "failed: chat\n" in err
+
+
+def test_run_bench_turns_an_exit_message_into_a_failure(monkeypatch, tmp_path, capsys):
+    import textlab.config
+
+    (tmp_path / "bench").mkdir()
+    (tmp_path / "bench" / "broken.py").write_text('import sys\nsys.exit("error: no corpus here")\n')
+    (tmp_path / "bench" / "fine.py").write_text("import sys\nsys.exit(0)\n")
+    monkeypatch.setattr(textlab.config, "REPO_ROOT", tmp_path)
+    assert cli.run_bench("broken", []) == 1
+    assert "error: no corpus here" in capsys.readouterr().err
+    assert cli.run_bench("fine", []) == 0

@@ -8,6 +8,8 @@ import json
 import logging
 import os
 import sys
+import time
+import traceback
 from pathlib import Path
 
 from tqdm import tqdm
@@ -121,7 +123,15 @@ def _bench(args: argparse.Namespace) -> int:
     for task in [args.task] if args.task else BENCHES:
         options = [*QUICK_BENCH[task], "--out", str(REPO_ROOT / QUICK_REPORT)] if args.quick else []
         print(f"== bench {task} {' '.join(options + args.options)}", file=sys.stderr)
-        if run_bench(task, options + args.options) != 0:
+        started = time.monotonic()
+        try:
+            status = run_bench(task, options + args.options)
+        except Exception:  # one broken benchmark must not cost the hours of the others
+            traceback.print_exc()
+            status = 1
+        print(f"== bench {task}: {'failed' if status else 'done'} in {time.monotonic() - started:.0f} s",
+              file=sys.stderr)
+        if status != 0:
             failed.append(task)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
@@ -139,6 +149,9 @@ def run_bench(task: str, argv: list[str]) -> int:
     try:
         runpy.run_path(str(script), run_name="__main__")
     except SystemExit as e:
+        if isinstance(e.code, str):  # sys.exit("error: ...")
+            print(e.code, file=sys.stderr)
+            return 1
         return int(e.code or 0)
     return 0
 

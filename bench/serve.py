@@ -26,11 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.report import machine_line, write_section  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-REQUESTS = {  # endpoint -> arguments; chats stream 150 characters
-    "/chat": ("Can I sit in your spot?", "Penny", "Sheldon", 0.7, 0, 0.95, 150, -1),
-    "/classify": ("A wonderful, moving film with a clumsy ending.", "sentiment"),
-    "/neighbours": ("penny", 10),
-    "/translate": ("the 3rd of May 1999", "dates", 3),
+REQUESTS = {  # row name -> (endpoint, arguments); chats stream 150 characters
+    "/chat": ("/chat", ("Can I sit in your spot?", "Penny", "Sheldon", 0.7, 0, 0.95, 150, -1)),
+    "/classify": ("/classify", ("A wonderful, moving film with a clumsy ending.", "sentiment")),
+    "/neighbours": ("/neighbours", ("penny", 10)),
+    "/translate dates": ("/translate", ("the 3rd of May 1999", "dates", 3)),
+    "/translate en-es": ("/translate", ("Where is the old library of the city?", "en-es", 3)),
 }
 
 
@@ -59,15 +60,15 @@ def rss_mb(pid: int, field: str = "VmHWM") -> float:
 def session_costs(url: str, pid: int, calls: int) -> dict[str, float]:
     """Server CPU ms per neighbour query with one session and with a new session each time, and the memory each new
     session keeps (Gradio holds sessions up to the app's capacity, 1,000 by default)."""
-    endpoint = "/neighbours"
-    call(url, endpoint, REQUESTS[endpoint], "session-cost")
+    endpoint, args = REQUESTS["/neighbours"]
+    call(url, endpoint, args, "session-cost")
     cpu = cpu_seconds(pid)
     for _ in range(calls):
-        call(url, endpoint, REQUESTS[endpoint], "session-cost")
+        call(url, endpoint, args, "session-cost")
     same = 1000 * (cpu_seconds(pid) - cpu) / calls
     cpu, rss = cpu_seconds(pid), rss_mb(pid, "VmRSS")
     for _ in range(calls):
-        call(url, endpoint, REQUESTS[endpoint])
+        call(url, endpoint, args)
     return {"same_ms": same, "new_ms": 1000 * (cpu_seconds(pid) - cpu) / calls,
             "new_mb": (rss_mb(pid, "VmRSS") - rss) / calls}
 
@@ -90,10 +91,10 @@ def wait_ready(url: str, timeout: float) -> float:
     start, client = time.monotonic(), Client(url, verbose=False)
     pending = dict(REQUESTS)
     while pending and time.monotonic() - start < timeout:
-        for endpoint, args in list(pending.items()):
+        for name, (endpoint, args) in list(pending.items()):
             try:
                 client.predict(*args, api_name=endpoint)
-                del pending[endpoint]
+                del pending[name]
             except Exception:
                 time.sleep(0.5)
     if pending:
@@ -137,17 +138,17 @@ def load_test(url: str, clients: int, requests: int, seed: int = 0) -> dict[str,
     def client_loop(index: int) -> None:
         rng = random.Random(seed + index)
         session = f"load-{seed}-{index}"
-        call(url, "/neighbours", REQUESTS["/neighbours"], session)  # opens the session, as loading the page does
+        call(url, *REQUESTS["/neighbours"], session)  # opens the session, as loading the page does
         for _ in range(requests):
-            endpoint = rng.choice(list(REQUESTS))
+            name = rng.choice(list(REQUESTS))
             start = time.perf_counter()
             try:
-                call(url, endpoint, REQUESTS[endpoint], session)
+                call(url, *REQUESTS[name], session)
                 with lock:
-                    times[endpoint].append(time.perf_counter() - start)
+                    times[name].append(time.perf_counter() - start)
             except Exception as e:
                 with lock:
-                    errors.append(f"{endpoint}: {str(e)[:100]}")
+                    errors.append(f"{name}: {str(e)[:100]}")
 
     threads = [threading.Thread(target=client_loop, args=(i,)) for i in range(clients)]
     for t in threads:
@@ -209,11 +210,11 @@ def main(argv: list[str] | None = None) -> int:
         f"**{rss_peak:.0f} MB** after the load test. Targets: first page within 15 s, at most 2 GB.",
         "",
         f"Load: {args.clients} concurrent clients (Gradio's HTTP API, one thread each) x {args.requests} requests, "
-        "each a random choice of "
-        f"a streamed chat reply (150 characters), a classification, a neighbour query and a date translation (beam "
-        f"3): {total} calls in {wall:.0f} s, **{len(errors)} errors**. CPU time during the load: the app "
-        f"{app_cpu:.0f} s, the clients {bench_cpu:.0f} s, of {wall * (os.cpu_count() or 1):.0f} s on "
-        f"{os.cpu_count()} cores (the clients share the machine). Each client keeps one session, opened by an untimed "
+        "each a random choice of a streamed chat reply (150 characters), a classification, a neighbour query, a date "
+        f"translation and an English sentence translated to Spanish (both beam 3): {total} calls in {wall:.0f} s, "
+        f"**{len(errors)} errors**. CPU time during the load: the app {app_cpu:.0f} s, the clients {bench_cpu:.0f} s, "
+        f"of {wall * (os.cpu_count() or 1):.0f} s on {os.cpu_count()} cores (the clients share the machine). Each "
+        "client keeps one session, opened by an untimed "
         "first call as loading the page would. Seconds per call, end to end (queueing included):",
         "",
         "| endpoint | calls | p50 s | p95 s | max s |",

@@ -5,6 +5,7 @@ import sys
 import time
 
 import pytest
+import torch
 
 from textlab import cli
 from textlab.chat import load_chat_model
@@ -116,13 +117,19 @@ def test_bench_that_raises_is_reported_and_the_others_still_run(monkeypatch, cap
     assert "KeyError: '1_13'" in err and "== bench chat: failed" in err and "failed: chat\n" in err
 
 
-def test_run_bench_turns_an_exit_message_into_a_failure(monkeypatch, tmp_path, capsys):
+def test_run_bench_turns_an_exit_message_into_a_failure_and_restores_threads(monkeypatch, tmp_path, capsys):
     import textlab.config
 
     (tmp_path / "bench").mkdir()
     (tmp_path / "bench" / "broken.py").write_text('import sys\nsys.exit("error: no corpus here")\n')
-    (tmp_path / "bench" / "fine.py").write_text("import sys\nsys.exit(0)\n")
+    (tmp_path / "bench" / "one_thread.py").write_text("import torch\ntorch.set_num_threads(1)\n")
     monkeypatch.setattr(textlab.config, "REPO_ROOT", tmp_path)
     assert cli.run_bench("broken", []) == 1
     assert "error: no corpus here" in capsys.readouterr().err
-    assert cli.run_bench("fine", []) == 0
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        assert cli.run_bench("one_thread", []) == 0
+        assert torch.get_num_threads() == 2  # the next benchmark gets the threads the run started with
+    finally:
+        torch.set_num_threads(threads)

@@ -142,10 +142,13 @@ def run_bench(task: str, argv: list[str]) -> int:
     """Run bench/TASK.py with `argv` in this process; its exit status."""
     import runpy
 
+    import torch
+
     from textlab.config import REPO_ROOT
 
     script = REPO_ROOT / "bench" / f"{task}.py"
     sys.argv = [str(script), *argv]
+    threads = torch.get_num_threads()  # a script may change it (chat_mix trains on one); the next must not inherit it
     try:
         runpy.run_path(str(script), run_name="__main__")
     except SystemExit as e:
@@ -153,6 +156,8 @@ def run_bench(task: str, argv: list[str]) -> int:
             print(e.code, file=sys.stderr)
             return 1
         return int(e.code or 0)
+    finally:
+        torch.set_num_threads(threads)
     return 0
 
 

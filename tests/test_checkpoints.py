@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 import torch
@@ -99,3 +100,16 @@ def test_a_writer_killed_mid_save_never_leaves_a_checkpoint_that_loads_wrong(tmp
             continue  # refused: the app retrains
         step = ckpt.config["step"]
         assert torch.equal(ckpt.tensors["w"], torch.full((1_000_000,), float(step)))  # weights match their config
+
+
+def test_download_files_keep_their_name_and_old_ones_are_removed(monkeypatch):
+    from textlab import files
+
+    first = files.download_file("predictions.csv", b"text,label\n")
+    second = files.download_file("predictions.csv", b"other\n")
+    assert first.name == second.name == "predictions.csv" and first != second
+    assert first.read_bytes() == b"text,label\n" and second.read_bytes() == b"other\n"
+    old = first.parent.stat().st_mtime - 2 * files.DOWNLOAD_MAX_AGE_S
+    os.utime(first.parent, (old, old))
+    files.download_file("my-char-model.zip", b"zip")
+    assert not first.exists() and second.exists()  # the hour-old one went, the fresh one stays

@@ -4,7 +4,6 @@ it trains; then generate from it and download its checkpoint. It lives in the le
 from __future__ import annotations
 
 import io
-import shutil
 import tempfile
 import time
 import zipfile
@@ -17,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from textlab.checkpoints import save_checkpoint
+from textlab.files import download_file
 from textlab.lab.experiments import Point
 from textlab.lab.preprocess import PreprocessError, read_text_upload
 from textlab.networks.char_lm import CharLM, CharLMConfig
@@ -148,15 +148,13 @@ def generate(model: OwnModel, prompt: str, length: int = 300, temperature: float
 
 
 def checkpoint_zip(model: OwnModel) -> Path:
-    """The model as a zipped checkpoint (safetensors + JSON + manifest) in a fresh temporary folder."""
-    folder = Path(tempfile.mkdtemp(prefix="textlab-own-"))
-    save_checkpoint(folder / "model", KIND, model.network.state_dict(), vars(model.network.config),
-                    vocab={"chars": list(model.vocab.chars)}, card={"trained_on": model.source})
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted((folder / "model").iterdir()):
-            zf.write(path, f"my-char-model/{path.name}")
-    shutil.rmtree(folder / "model")
-    target = folder / "my-char-model.zip"
-    target.write_bytes(buffer.getvalue())
-    return target
+    """The model as a zipped checkpoint (safetensors + JSON + manifest), written for download."""
+    with tempfile.TemporaryDirectory(prefix="textlab-own-") as tmp:
+        folder = Path(tmp) / "model"
+        save_checkpoint(folder, KIND, model.network.state_dict(), vars(model.network.config),
+                        vocab={"chars": list(model.vocab.chars)}, card={"trained_on": model.source})
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(folder.iterdir()):
+                zf.write(path, f"my-char-model/{path.name}")
+    return download_file("my-char-model.zip", buffer.getvalue())

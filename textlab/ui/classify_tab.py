@@ -3,8 +3,6 @@ mode that turns an uploaded CSV or TXT file into a CSV of predictions."""
 
 from __future__ import annotations
 
-import tempfile
-import time
 from pathlib import Path
 
 import gradio as gr
@@ -22,6 +20,7 @@ from textlab.classify import (
     save_classifier,
 )
 from textlab.classify_training import quick_trainer
+from textlab.files import download_file
 from textlab.loading import ModelSlot
 from textlab.ui.common import status_markdown
 
@@ -114,7 +113,7 @@ def create_tab(slots: dict[str, ModelSlot[Classifier]]) -> None:
             except ClassifyError as e:
                 raise gr.Error(str(e)) from None
             probs = predict(clf, texts)
-            out = _output_file(predictions_csv(clf, texts, probs))
+            out = str(download_file("predictions.csv", predictions_csv(clf, texts, probs)))
             rows = [[t[:200], clf.labels[int(p.argmax())], round(float(p.max()), 4)]
                     for t, p in zip(texts[:PREVIEW_ROWS], probs, strict=False)]
             summary = f"Classified {len(texts):,} texts with the {MODELS[model]} model."
@@ -164,21 +163,3 @@ def _read_upload(path) -> tuple[str, bytes]:
     if file.stat().st_size > MAX_UPLOAD_BYTES:
         raise ClassifyError(f"The file is {file.stat().st_size / 1e6:.1f} MB; the limit is 10 MB.")
     return file.name, file.read_bytes()
-
-
-_OUTPUTS: list[Path] = []  # this process's own folder, made on first use
-
-
-def _output_file(data: bytes) -> str:
-    """Write a predictions file for Gradio to serve; files older than an hour are removed on the way."""
-    if not _OUTPUTS:
-        _OUTPUTS.append(Path(tempfile.mkdtemp(prefix="textlab-predictions-")))
-    for old in _OUTPUTS[0].glob("*.csv"):
-        try:
-            if time.time() - old.stat().st_mtime > 3600:
-                old.unlink()
-        except OSError:  # another request removed it first
-            pass
-    with tempfile.NamedTemporaryFile("wb", dir=_OUTPUTS[0], prefix="predictions-", suffix=".csv", delete=False) as f:
-        f.write(data)
-    return f.name

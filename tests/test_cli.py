@@ -133,3 +133,24 @@ def test_run_bench_turns_an_exit_message_into_a_failure_and_restores_threads(mon
         assert torch.get_num_threads() == 2  # the next benchmark gets the threads the run started with
     finally:
         torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize("raw, expected", [(None, 60.0), ("", 60.0), ("5", 5.0), (" 2.5 ", 2.5)])
+def test_env_number_reads_a_setting_or_falls_back_to_the_default(monkeypatch, raw, expected):
+    from textlab.config import env_number
+
+    if raw is None:
+        monkeypatch.delenv("TEXTLAB_X", raising=False)
+    else:
+        monkeypatch.setenv("TEXTLAB_X", raw)
+    assert env_number("TEXTLAB_X", 60, 2) == expected
+
+
+@pytest.mark.parametrize("raw, message", [("abc", "must be a number, got .abc."), ("1", "must be at least 2"),
+                                          ("nan", "must be at least 2"), ("-5", "must be at least 2")])
+def test_env_number_names_the_setting_that_is_wrong(monkeypatch, raw, message):
+    from textlab.config import env_number
+
+    monkeypatch.setenv("TEXTLAB_X", raw)
+    with pytest.raises(ValueError, match=f"TEXTLAB_X {message}"):
+        env_number("TEXTLAB_X", 60, 2)

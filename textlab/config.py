@@ -12,6 +12,20 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+def env_number(name: str, default: float, minimum: float) -> float:
+    """A number from the environment variable `name`, or `default`; a clear error when it is not one or too small."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    if not value >= minimum:  # also refuses nan
+        raise ValueError(f"{name} must be at least {minimum:g}, got {raw!r}")
+    return value
+
+
 def models_dir() -> Path:
     """Where checkpoints live: `models/` in the repository, or `$TEXTLAB_MODELS`."""
     return Path(os.environ.get("TEXTLAB_MODELS", REPO_ROOT / "models"))
@@ -50,7 +64,7 @@ class ChatConfig:
 
         `$TEXTLAB_TRAIN_BUDGET` (seconds, default 240) caps its training time.
         """
-        budget = float(os.environ.get("TEXTLAB_TRAIN_BUDGET", 240))
+        budget = env_number("TEXTLAB_TRAIN_BUDGET", 240, 1)
         return cls(
             hidden_size=256, num_layers=1, dropout=0.1, seq_len=96,
             train=TrainConfig(lr=3e-3, max_epochs=3, patience=1, time_budget_s=budget),
@@ -101,7 +115,7 @@ class ClassifyConfig:
         cfg.vocab_size, cfg.max_tokens, cfg.embed_dim, cfg.hidden_size = 4_000, 200, 64, 64
         cfg.max_train_examples = 6_000
         cfg.train = TrainConfig(lr=3e-3, max_epochs=3, patience=1,
-                                time_budget_s=float(os.environ.get("TEXTLAB_TRAIN_BUDGET", 240)))
+                                time_budget_s=env_number("TEXTLAB_TRAIN_BUDGET", 240, 1))
         return cfg
 
 
@@ -193,5 +207,5 @@ class TranslateConfig:
         cfg = cls.for_task(task)
         cfg.hidden_size, cfg.n_train, cfg.max_words, cfg.vocab_size = 96, 20_000, 14, 2_000
         cfg.train = TrainConfig(lr=3e-3, max_epochs=8, patience=1,
-                                time_budget_s=float(os.environ.get("TEXTLAB_TRAIN_BUDGET", 240)))
+                                time_budget_s=env_number("TEXTLAB_TRAIN_BUDGET", 240, 1))
         return cfg

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 
 import gradio as gr
 import pandas as pd
 
 from textlab.checkpoints import CheckpointError
+from textlab.config import env_number
 from textlab.lab.experiments import (
     ExperimentError,
     Point,
@@ -37,8 +37,8 @@ from textlab.neighbours import load_word_vectors
 
 log = logging.getLogger("textlab")
 TITLE = "Lab"
-LAB_JOBS = int(os.environ.get("TEXTLAB_LAB_JOBS", 1))  # Lab trainings at once; the others wait in the queue
-TIME_CAP_S = float(os.environ.get("TEXTLAB_LAB_TIME_CAP", 60))  # seconds of training per Lab job
+LAB_JOBS = int(env_number("TEXTLAB_LAB_JOBS", 1, 1))  # Lab trainings at once; the others wait in the queue
+TIME_CAP_S = env_number("TEXTLAB_LAB_TIME_CAP", 60, 2)  # seconds of training per Lab job
 SAMPLE_TEXT = (
     "Sheldon: I'm not crazy, my mother had me tested.\nPenny: Sheldon, what are you doing in my apartment?\n"
     "Sheldon: Bazinga! Penny, Penny, Penny.\nLeonard: Our babies will be smart and beautiful.\n"
@@ -316,7 +316,7 @@ def _own_model() -> None:
         with gr.Column():
             upload = gr.File(label="A plain-text file to learn from (.txt, at most 5 MB)", file_types=[".txt"],
                              type="binary", elem_id="lab-own-upload")
-            budget = gr.Slider(5, min(TIME_CAP_S, 300), value=min(45, TIME_CAP_S), step=5,
+            budget = gr.Slider(1, min(TIME_CAP_S, 300), value=min(45, TIME_CAP_S), step=1,
                                label="Training time (seconds)")
             with gr.Row():
                 train = gr.Button("Train", variant="primary", elem_id="lab-own-train")

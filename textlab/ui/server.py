@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
 from gradio.utils import get_upload_folder
 
-from textlab.config import REPO_ROOT, models_dir
+from textlab.config import REPO_ROOT, env_number, models_dir
 from textlab.data.sources import cache_dir
 from textlab.ui.app import build_app
 
@@ -30,7 +29,7 @@ def serve(host: str, port: int, share: bool) -> None:
         blocked_paths=blocked_paths(),
         # Gradio keeps about 0.3 MB per session (a copy of every component's config) for its 10,000 most recent
         # sessions by default, and every API call made without a session hash is a new one: 3 GB at worst.
-        state_session_capacity=int(os.environ.get("TEXTLAB_SESSIONS", 1000)),
+        state_session_capacity=int(env_number("TEXTLAB_SESSIONS", 1000, 1)),
     )
     if share:
         if share_url:

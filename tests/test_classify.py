@@ -322,6 +322,7 @@ def test_read_texts_file_csv_and_txt():
         ("a.txt", "caf\u00e9".encode("latin-1"), "not UTF-8"),
         ("a.txt", b"\n  \n", "no texts"),
         ("a.csv", b"", "header row"),
+        ("a.csv", b'text\n"a quote never closed\nsecond text\n', "cannot be read .unexpected end of data.; is a quote"),
     ],
 )
 def test_bad_files_get_clear_messages(name, data, error):

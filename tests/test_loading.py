@@ -1,6 +1,7 @@
 import threading
 
 from textlab.checkpoints import CheckpointError
+from textlab.data.sources import SourceError
 from textlab.loading import ModelSlot
 
 
@@ -43,13 +44,21 @@ def test_a_failed_training_is_reported_not_raised(caplog):
         raise CheckpointError("no checkpoint")
 
     def train(progress):
-        raise RuntimeError("no dialogue corpus could be read from /srv/secret/tbbt")
+        raise RuntimeError("training diverged in /srv/secret/train.py")
+
+    def unreachable(progress):
+        raise SourceError("no dialogue corpus could be read from /srv/secret/tbbt or https://pypi.org/...")
 
     slot = ModelSlot("toy", load, train, lambda m: None).start()
     status = slot.wait(10)
     assert status.state == "failed" and "could not be trained" in status.message and slot.get() is None
     assert "/srv/secret" not in status.message  # the page gets the gist, the log gets the reason
-    assert "no dialogue corpus could be read from /srv/secret/tbbt" in caplog.text
+    assert "training diverged in /srv/secret/train.py" in caplog.text
+
+    status = ModelSlot("toy", load, unreachable, lambda m: None).start().wait(10)
+    assert status.state == "failed" and "training data could not be fetched" in status.message
+    assert "/srv/secret" not in status.message and "pypi.org/" not in status.message
+    assert "/srv/secret/tbbt" in caplog.text
 
 
 def test_background_trainings_take_turns():

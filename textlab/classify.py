@@ -257,9 +257,10 @@ def _decode(data: bytes) -> str:
 
 def _csv_rows(text: str) -> list[list[str]]:
     try:
-        return list(csv.reader(io.StringIO(text)))
+        return list(csv.reader(io.StringIO(text), strict=True))  # lenient parsing would merge rows silently
     except csv.Error as e:
-        raise ClassifyError(f"The CSV cannot be read: {e}.") from None
+        raise ClassifyError(f"The CSV cannot be read ({e}); is a quote left open, or text after a closing "
+                            "quote?") from None
 
 
 def _column(header: list[str], name: str) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from textlab.checkpoints import CheckpointError
+from textlab.data.sources import SourceError
 
 log = logging.getLogger("textlab")
 # One background training at a time: several at once would split the CPU inside each one's time budget, and torch's
@@ -97,11 +98,19 @@ class ModelSlot(Generic[Model]):
             progress(0.0, "starting")
             try:
                 model = self._train(progress)
-            except Exception:  # the reason names server paths and commands: the log gets it, the page the gist
+            except SourceError:  # the reason names server paths and URLs: the log gets it, the page the gist
+                log.exception("%s: its training data could not be fetched", self.name)
+                self._status = SlotStatus(
+                    "failed", f"The {self.name} model could not be trained: its training data could not be fetched "
+                    "(the server needs to reach PyPI and the Debian mirrors once, or to find the data in its cache; "
+                    "the server log names the source). Restart the app to try again."
+                )
+                return
+            except Exception:
                 log.exception("%s: training failed", self.name)
                 self._status = SlotStatus(
-                    "failed", f"The {self.name} model could not be trained (its data could not be read or training "
-                    "failed; the server log says why). Restart the app to try again."
+                    "failed", f"The {self.name} model could not be trained (the server log says why). Restart the "
+                    "app to try again."
                 )
                 return
         if replace:

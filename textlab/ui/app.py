@@ -10,6 +10,7 @@ import gradio as gr
 
 from textlab.loading import ModelSlot
 from textlab.ui import chat_tab, classify_tab, lab_tab, neighbours_tab, translate_tab
+from textlab.ui.common import check_input_types
 
 TABS = (chat_tab, classify_tab, neighbours_tab, translate_tab, lab_tab)
 DESCRIPTION = (
@@ -30,4 +31,5 @@ def build_app(slots: dict[str, dict[str, ModelSlot]] | None = None) -> gr.Blocks
         with gr.Tabs():
             for tab in TABS:
                 tab.create_tab(slots[tab.__name__])
+    check_input_types(demo)
     return demo

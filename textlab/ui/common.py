@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import gradio as gr
 
 from textlab.loading import SlotStatus
 
@@ -34,3 +36,28 @@ def at_most_every(seconds: float, stream: Iterable[T]) -> Iterator[T]:
             pending, last_sent = False, time.monotonic()
     if pending:
         yield item
+
+
+def check_input_types(app: gr.Blocks) -> None:
+    """Answer an API call that sends text where a number belongs (or a number or list where text belongs) with a
+    message naming the input. Gradio itself reports such a value only as a hidden internal error."""
+    for block in app.blocks.values():
+        if isinstance(block, gr.Slider | gr.Number):
+            block.preprocess = _typed(block, block.preprocess, (int, float), "a number")
+        elif isinstance(block, gr.Textbox):
+            block.preprocess = _typed(block, block.preprocess, (str,), "text")
+        elif isinstance(block, gr.Checkbox):
+            block.preprocess = _typed(block, block.preprocess, (bool,), "true or false")
+
+
+def _typed(block: gr.components.Component, preprocess: Callable[[Any], Any], accepts: tuple[type, ...],
+           what: str) -> Callable[[Any], Any]:
+    def checked(payload: Any) -> Any:
+        if payload is not None and (not isinstance(payload, accepts) or (bool not in accepts and
+                                                                         isinstance(payload, bool))):
+            shown = repr(payload)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            raise gr.Error(f"{block.label or 'This input'} takes {what}; got {shown}.")
+        return preprocess(payload)
+
+    return checked

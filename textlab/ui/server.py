@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -35,13 +36,17 @@ def serve(host: str, port: int, share: bool) -> None:
         if share_url:
             print(f"Public link: {share_url}", flush=True)
         else:
-            print(
-                "No public link: Gradio's share servers could not be reached from this machine "
-                f"(it needs outbound internet). Still serving locally at {local_url}",
-                file=sys.stderr,
-                flush=True,
-            )
+            print(f"No public link: {no_share_link_reason()}. Still serving at {local_url}", file=sys.stderr,
+                  flush=True)
     demo.block_thread()
+
+
+def no_share_link_reason() -> str:
+    """Why Gradio made no share link: it never makes one on a Space, and elsewhere it needs outbound internet."""
+    if os.environ.get("SPACE_ID"):
+        return "this runs on a Hugging Face Space, whose own address is the public link"
+    return ("Gradio's share servers could not be reached from this machine (a share link needs outbound internet "
+            "to gradio.live)")
 
 
 def blocked_paths() -> list[str]:

@@ -138,3 +138,43 @@ def test_lab_builds_a_seed_model_and_runs_an_experiment_with_live_curves(page, a
     assert page.locator("#lab-loss-plot canvas, #lab-loss-plot svg").count() >= 1
     assert "epochs" in results.inner_text() and results.get_by_text("3", exact=True).count() >= 1
     page.screenshot(path=str(ARTIFACTS / "lab-tab.png"), full_page=True)
+
+
+def test_classify_a_file_of_reviews_and_get_a_csv_of_predictions(page, app_url, tmp_path):
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text('text\n"Superb, brilliant and delightful."\n"An awful, dreadful and boring plot."\n')
+    page.goto(app_url)
+    page.get_by_role("tab", name="Classify").click()
+    page.get_by_text("Batch: classify a file").click()
+    page.locator("#classify-upload input[type=file]").set_input_files(str(reviews))
+    page.locator("#classify-file-button").click()
+    page.locator("#classify-result").get_by_text("predictions").wait_for(timeout=30_000)  # stem, then .csv
+    preview = page.locator("#classify-preview")
+    preview.get_by_text("negative").first.wait_for(timeout=10_000)
+    assert preview.get_by_text("positive").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "classify-tab-file.png"), full_page=True)
+
+
+def test_lab_preprocessing_then_training_your_own_model_and_writing_with_it(page, app_url, tmp_path):
+    page.goto(app_url)
+    page.get_by_role("tab", name="Lab").click()
+    page.locator("#lab-vocab-button").click()  # the sample text is there to start with
+    vocab = page.locator("#lab-vocab")
+    vocab.get_by_text("<PAD/>").wait_for(timeout=20_000)
+    assert vocab.get_by_text("<UKN/>").count() == 1 and vocab.get_by_text("sheldon").count() >= 1
+
+    mine = tmp_path / "mine.txt"
+    mine.write_text("Sheldon: Bazinga! Penny, Penny, Penny.\nLeonard: The babies will be smart.\n" * 100)
+    page.get_by_role("tab", name="Train your own").click()
+    page.locator("#lab-own-upload input[type=file]").set_input_files(str(mine))
+    budget = page.locator("#lab-own-budget input[type=number]")
+    budget.fill("5")
+    budget.press("Enter")
+    page.locator("#lab-own-train").click()
+    page.locator("#lab-own-status").get_by_text("Done").wait_for(timeout=90_000)
+    page.locator("#lab-own-file").get_by_text("my-char-model").wait_for(timeout=10_000)
+    page.locator("#lab-own-generate").click()
+    generated = page.locator("#lab-own-generated textarea")
+    page.wait_for_function("el => el.value.length > 20", arg=generated.element_handle(), timeout=30_000)
+    assert generated.input_value().startswith("The ")  # the prompt, then what the model wrote
+    page.screenshot(path=str(ARTIFACTS / "lab-tab-own-model.png"), full_page=True)

@@ -95,7 +95,7 @@ def create_tab(slots: dict[str, ModelSlot[Classifier]]) -> None:
                 result = gr.File(label="Predictions (CSV)", elem_id="classify-result")
             run_file = gr.Button("Classify file", elem_id="classify-file-button")
             preview = gr.Dataframe(headers=["text", "prediction", "probability"], wrap=True,
-                                   label=f"First {PREVIEW_ROWS} predictions")
+                                   label=f"First {PREVIEW_ROWS} predictions", elem_id="classify-preview")
             file_notes = gr.Markdown()
 
         def classify(text, model):

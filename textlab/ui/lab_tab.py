@@ -38,7 +38,7 @@ from textlab.neighbours import load_word_vectors
 log = logging.getLogger("textlab")
 TITLE = "Lab"
 LAB_JOBS = int(env_number("TEXTLAB_LAB_JOBS", 1, 1))  # Lab trainings at once; the others wait in the queue
-TIME_CAP_S = env_number("TEXTLAB_LAB_TIME_CAP", 60, 2)  # seconds of training per Lab job
+TIME_CAP_S = env_number("TEXTLAB_LAB_TIME_CAP", 60, 10)  # seconds of training per Lab job
 SAMPLE_TEXT = (
     "Sheldon: I'm not crazy, my mother had me tested.\nPenny: Sheldon, what are you doing in my apartment?\n"
     "Sheldon: Bazinga! Penny, Penny, Penny.\nLeonard: Our babies will be smart and beautiful.\n"
@@ -316,8 +316,8 @@ def _own_model() -> None:
         with gr.Column():
             upload = gr.File(label="A plain-text file to learn from (.txt, at most 5 MB)", file_types=[".txt"],
                              type="binary", elem_id="lab-own-upload")
-            budget = gr.Slider(1, min(TIME_CAP_S, 300), value=min(45, TIME_CAP_S), step=1,
-                               label="Training time (seconds)")
+            budget = gr.Slider(5, min(TIME_CAP_S, 300), value=min(45, TIME_CAP_S), step=5,
+                               label="Training time (seconds)", elem_id="lab-own-budget")
             with gr.Row():
                 train = gr.Button("Train", variant="primary", elem_id="lab-own-train")
                 stop = gr.Button("Stop")

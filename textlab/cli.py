@@ -24,7 +24,7 @@ QUICK_BENCH = {  # CI-sized settings for `bench --quick`: minutes, not hours; fi
     "transfer": ["--train", "1000", "--epochs", "1"],
     "translate": ["--budget-dates", "30", "--budget-en-es", "60", "--repeats", "1"],
     "lab": ["--repeats", "1"],
-    "serve": ["--clients", "4", "--requests", "5"],
+    "serve": ["--clients", "4", "--requests", "5", "--runs", "1"],
 }
 QUICK_REPORT = "BENCHMARKS-quick.md"
 

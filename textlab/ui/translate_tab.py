@@ -32,6 +32,10 @@ EXAMPLES = [
     ("Blessed are the meek: for they shall inherit the earth.", "en-es"),
     ("And the king said unto him, Go in peace.", "en-es"),
 ]
+# Translations are not queued behind each other (Gradio's default is 4 at a time per event). Under load each of a
+# beam search's few hundred small torch ops waits for the GIL, so a 50 ms translation takes over half a second, and
+# with 4 at a time the rest queued for seconds (p95 3-4 s in `bench serve`). Gradio's 40 worker threads bound them.
+TRANSLATE_JOBS = None
 
 
 def slots() -> dict[str, ModelSlot[Translator]]:
@@ -78,8 +82,9 @@ def create_tab(slots: dict[str, ModelSlot[Translator]]) -> None:
         button.click(run, [source, task, beam], [output, notes, nbest, heatmap], api_name="translate",
                      api_description="Translate with beam search. Inputs: text, task ('dates' or 'en-es'), beam "
                                      f"width (1-{MAX_BEAM}). Outputs: translation, notes, n-best list, attention "
-                                     "map (SVG).")
-        source.submit(run, [source, task, beam], [output, notes, nbest, heatmap], api_visibility="private")
+                                     "map (SVG).", concurrency_limit=TRANSLATE_JOBS)
+        source.submit(run, [source, task, beam], [output, notes, nbest, heatmap], api_visibility="private",
+                      concurrency_limit=TRANSLATE_JOBS)
         task.change(lambda t: _status(slots, t), task, status, api_visibility="private", show_progress="hidden")
 
         timer = gr.Timer(1.0)

@@ -457,6 +457,15 @@ def test_token_vectors_put_co_occurring_tokens_close():
     assert coverage == pytest.approx(6 / 8) and torch.all(vectors[0] == 0)
 
 
+def test_token_vectors_are_the_same_for_the_same_seed():
+    rng = random.Random(1)
+    sequences = [[rng.randrange(1, 200) for _ in range(30)] for _ in range(2000)]
+    first, _ = train_token_vectors(sequences, vocab_size=200, dim=16, epochs=2)
+    again, _ = train_token_vectors(sequences, vocab_size=200, dim=16, epochs=2)
+    other, _ = train_token_vectors(sequences, vocab_size=200, dim=16, epochs=2, seed=1)
+    assert torch.equal(first, again) and not torch.equal(first, other)
+
+
 @pytest.mark.parametrize("frozen", [True, False])
 def test_word2vec_embeddings_frozen_or_fine_tuned(frozen, monkeypatch):
     import textlab.classify_training as training

@@ -183,13 +183,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(int(q * len(ordered)), len(ordered) - 1)] if ordered else float("nan")
 
 
-def start_app(port: int) -> tuple[subprocess.Popen, float]:
-    """`python app.py` on the port, and the seconds until its first page answered."""
+def start_app(port: int, threads: int) -> tuple[subprocess.Popen, float]:
+    """`python app.py` on the port with `threads` torch threads, and the seconds until its first page answered."""
     url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
     start = time.monotonic()
-    app = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)], cwd=REPO, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port), "--threads", str(threads)],
+                           cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while not answers(url):
         if app.poll() is not None or time.monotonic() - start > 120:
             app.kill()
@@ -198,21 +198,45 @@ def start_app(port: int) -> tuple[subprocess.Popen, float]:
     return app, time.monotonic() - start
 
 
+def p95_by_endpoint(runs: list[dict[str, list[float]]]) -> dict[str, list[float]]:
+    """Each endpoint's p95 in each run that called it."""
+    return {name: [percentile(times[name], 0.95) for times in runs if times[name]] for name in REQUESTS}
+
+
+def compare_threads(port: int, threads: int, args: argparse.Namespace) -> str:
+    """The load test again against an app serving with `threads` torch threads: a sentence of median p95s."""
+    url = f"http://127.0.0.1:{port}/"
+    app, _ = start_app(port, threads)
+    try:
+        wait_ready(url, 300)
+        runs = [load_test(url, args.clients, args.requests, seed=1000 * run) for run in range(args.runs)]
+    finally:
+        app.terminate()
+        app.wait(20)
+    errors = sum(len(times.pop("errors")) for times in runs)
+    p95s = ", ".join(f"{name} {statistics.median(v):.2f}" for name, v in p95_by_endpoint(runs).items() if v)
+    return (f"The same load against the app serving with {threads} torch threads per request, same runs: p95 s "
+            f"(median of the runs) {p95s}; {errors} errors.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=25, help="per client")
     parser.add_argument("--runs", type=int, default=3, help="app starts, and load tests; medians are reported")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads the app serves with (its default: 1)")
+    parser.add_argument("--compare-threads", type=int, default=2,
+                        help="also run the load test against the app with this many threads (0: do not)")
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     args = parser.parse_args(argv)
-    if min(args.clients, args.requests, args.runs) < 1:
-        parser.error("--clients, --requests and --runs must be at least 1")
+    if min(args.clients, args.requests, args.runs, args.threads) < 1 or args.compare_threads < 0:
+        parser.error("--clients, --requests, --runs and --threads must be at least 1, --compare-threads at least 0")
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     first_pages, readies, rss_ready = [], [], []
     for run in range(args.runs):
-        app, first_page = start_app(port)
+        app, first_page = start_app(port, args.threads)
         try:
             first_pages.append(first_page)
             readies.append(first_page + wait_ready(url, 300))
@@ -239,11 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         app.terminate()
         app.wait(20)
+    comparison = compare_threads(port, args.compare_threads, args) if args.compare_threads else ""
     errors = [e for times in runs for e in times.pop("errors")]
     rows = []
-    for name in REQUESTS:
+    for name, p95s in p95_by_endpoint(runs).items():
         per_run = [times[name] for times in runs if times[name]]
-        p50s, p95s = [statistics.median(v) for v in per_run], [percentile(v, 0.95) for v in per_run]
+        p50s = [statistics.median(v) for v in per_run]
         rows.append(f"| {name} | {sum(map(len, per_run))} | {statistics.median(p50s):.2f} "
                     f"| {statistics.median(p95s):.2f} | {max(p95s):.2f} | {max(map(max, per_run)):.2f} |")
     calls = sum(len(v) for times in runs for v in times.values())
@@ -252,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         machine_line(),
         "",
-        f"`python app.py` with the committed models, started {args.runs} times (medians): the first page answered "
+        f"`python app.py --threads {args.threads}` (torch threads per request) with the committed models, started "
+        f"{args.runs} times (medians): the first page answered "
         f"after **{statistics.median(first_pages):.1f} s** (slowest {max(first_pages):.1f} s); every tab's model "
         f"answered a request after {statistics.median(readies):.1f} s; peak memory (VmHWM) "
         f"{statistics.median(rss_ready):.0f} MB then, **{rss_peak:.0f} MB** after the load tests. Targets: first page "
@@ -272,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         *rows,
         "",
         "Target: no errors, p95 at most 2 s for classify, neighbours and translate while chats stream.",
+        *(["", comparison] if comparison else []),
         "",
         f"Sessions: a neighbour query costs the server {sessions['same_ms']:.0f} ms of CPU in an open session and "
         f"{sessions['new_ms']:.0f} ms with a new one (an HTTP call without `session_hash`), which also keeps "

@@ -112,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="port (env TEXTLAB_PORT or PORT; default 7860)")
     serve.add_argument("--share", action="store_true", default=os.environ.get("TEXTLAB_SHARE", "") in ("1", "true"),
                        help="also ask Gradio for a public share link (env TEXTLAB_SHARE=1)")
+    serve.add_argument("--threads", type=int, default=os.environ.get("TEXTLAB_TORCH_THREADS") or 1,
+                       help="torch threads per request (env TEXTLAB_TORCH_THREADS; default 1, see the README)")
     serve.set_defaults(run=_serve)
     return parser
 
@@ -162,8 +164,16 @@ def run_bench(task: str, argv: list[str]) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import torch
+
     from textlab.ui.server import serve
 
+    if args.threads < 1:
+        raise ValueError(f"--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got {args.threads}")
+    # Requests run in Gradio's worker threads, and each thread's torch op starts its own team of `threads` OpenMP
+    # threads: with 2, a few dozen concurrent requests put twice as many busy threads on the cores as there are
+    # requests. One per request halved translation's p95 under load (BENCHMARKS.md, "serve").
+    torch.set_num_threads(args.threads)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     serve(args.host, args.port, args.share)
     return 0

@@ -1,4 +1,7 @@
+import os
 import threading
+
+import torch
 
 from textlab.checkpoints import CheckpointError
 from textlab.data.sources import SourceError
@@ -104,3 +107,28 @@ def test_an_unexpected_load_error_trains_but_keeps_the_files():
 
     slot = ModelSlot("toy", load, lambda p: "trained", saved.append).start()
     assert slot.wait(10).ready and slot.get() == "trained" and saved == []
+
+
+def test_background_training_uses_every_core_and_then_gives_them_back():
+    serving = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the app serves
+    try:
+        seen = []
+
+        def missing():
+            raise CheckpointError("no checkpoint")
+
+        def train(progress):
+            seen.append(torch.get_num_threads())
+            return "model"
+
+        slot = ModelSlot("toy", load=missing, train=train, save=lambda model: None).start()
+        assert slot.wait(10).ready
+        assert seen == [len(os.sched_getaffinity(0))]
+        later = []
+        fresh = threading.Thread(target=lambda: later.append(torch.get_num_threads()))
+        fresh.start()
+        fresh.join()
+        assert later == [1]  # a thread that starts using torch afterwards gets the serving count again
+    finally:
+        torch.set_num_threads(serving)

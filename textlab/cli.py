@@ -170,9 +170,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     if args.threads < 1:
         raise ValueError(f"--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got {args.threads}")
-    # Requests run in Gradio's worker threads, and each thread's torch op starts its own team of `threads` OpenMP
+    # Requests run in Gradio's worker threads, and each thread's torch ops start their own team of `threads` OpenMP
     # threads: with 2, a few dozen concurrent requests put twice as many busy threads on the cores as there are
-    # requests. One per request halved translation's p95 under load (BENCHMARKS.md, "serve").
+    # requests. One per request cut translation's p95 under load by a quarter (BENCHMARKS.md, "serve"); it costs the
+    # Lab's "train your own" about a quarter of its steps. A model trained at start-up uses every core (loading.py).
     torch.set_num_threads(args.threads)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     serve(args.host, args.port, args.share)

@@ -7,10 +7,13 @@ ready. Nothing here knows about Gradio or about any one model.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+import torch
 
 from textlab.checkpoints import CheckpointError
 from textlab.data.sources import SourceError
@@ -97,7 +100,7 @@ class ModelSlot(Generic[Model]):
         with _TRAINING:
             progress(0.0, "starting")
             try:
-                model = self._train(progress)
+                model = _on_every_core(self._train, progress)
             except SourceError:  # the reason names server paths and URLs: the log gets it, the page the gist
                 log.exception("%s: its training data could not be fetched", self.name)
                 self._status = SlotStatus(
@@ -120,3 +123,18 @@ class ModelSlot(Generic[Model]):
                 log.exception("%s: the trained model could not be saved; serving it from memory", self.name)
         self._model = model
         self._status = SlotStatus("ready", f"The {self.name} model is ready (trained just now: {reason}).")
+
+
+def _on_every_core(train: Callable[[Progress], Model], progress: Progress) -> Model:
+    """Train with a torch thread per core, whatever the app serves requests with (one thread, see `serve`): a quick
+    model trains to a time budget, and one thread would give it two thirds of the steps on two cores.
+
+    torch's thread count is this thread's own, but threads that start using torch meanwhile take it up too; they are
+    the app's request threads started during the minutes of training, which then use every core until they retire.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(len(os.sched_getaffinity(0)))
+    try:
+        return train(progress)
+    finally:
+        torch.set_num_threads(threads)

@@ -101,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, help="checkpoint folder (default models/chat)")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--orders", type=int, nargs="+", default=[4, 5, 6, 7],
+                        help="n-gram baseline orders to try (the best on validation is reported)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
@@ -130,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         positions = [i for s, e in iter_speaker_spans(lines, bot) for i in range(s, e)]
         ngram_scores[split] = ("\n" + format_dialogue(lines), [i + 1 for i in positions])
     best = None
-    for order in (4, 5, 6, 7):
+    for order in args.orders:
         model = CharNGram(order, len(chat.vocab)).fit(train_text)
         score = model.bits(*ngram_scores["valid"])
         print(f"  order {order}: valid {score:.3f} bits/char", file=sys.stderr)

@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+import torch
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import machine_line, write_section  # noqa: E402
@@ -44,20 +46,25 @@ def latency_ms(fn, seconds: float) -> float:
     return 1000 * statistics.median(times)
 
 
+EXPERIMENTS = {  # --experiments key -> (row name, the experiment at its default settings)
+    "adding": ("cells: adding problem", lambda: cell_race("adding")),
+    "sentiment": ("cells: movie-review sentiment", lambda: cell_race("sentiment")),
+    "gradients": ("exploding gradients (SGD)", lambda: gradient_race("sgd")),
+    "dropout": ("dropout", lambda: dropout_race()),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3, help="runs per experiment (the median is reported)")
+    parser.add_argument("--experiments", nargs="+", choices=list(EXPERIMENTS), default=list(EXPERIMENTS))
+    parser.add_argument("--threads", type=int, default=1, help="torch threads, as the app serves with (default 1)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
 
-    experiments = {
-        "cells: adding problem": lambda: cell_race("adding"),
-        "cells: movie-review sentiment": lambda: cell_race("sentiment"),
-        "exploding gradients (SGD)": lambda: gradient_race("sgd"),
-        "dropout": lambda: dropout_race(),
-    }
     rows = []
-    for name, make in experiments.items():
+    for name, make in (EXPERIMENTS[key] for key in args.experiments):
         runs = [run_to_end(make()) for _ in range(args.repeats)]
         rows.append(f"| {name} | {statistics.median(r[0] for r in runs):.1f} | {runs[-1][1]} |")
         print(rows[-1], file=sys.stderr)
@@ -87,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         machine_line(),
         "",
-        f"Wall time of each experiment at its default settings (the app caps a job at 60 s), median of "
+        f"Wall time of each experiment at its default settings (the app caps a job at 60 s and, like this run, uses "
+        f"{args.threads} torch thread{'' if args.threads == 1 else 's'}), median of "
         f"{args.repeats} runs; the note says whether every run finished its epochs or reached its share of the cap.",
         "",
         "| experiment | seconds | runs ended by |",

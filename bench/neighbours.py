@@ -88,10 +88,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without", nargs="*", default=["wordnet"], choices=NeighboursConfig().datasets,
                         help="corpora to leave out, one at a time, each a row trained with the default settings")
     parser.add_argument("--model", type=Path, help="committed vectors to score as well (default models/neighbours)")
+    parser.add_argument("--datasets", nargs="+", choices=NeighboursConfig().datasets,
+                        help="corpora the compared rows train on (default: all of the committed settings' corpora)")
+    parser.add_argument("--epochs", type=int, help="passes over the corpus for the compared rows (default: "
+                        f"the committed settings' {NeighboursConfig().epochs})")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
     base = NeighboursConfig()
+    if args.datasets:
+        base = dataclasses.replace(base, datasets=tuple(args.datasets))
+    if args.epochs:
+        base = dataclasses.replace(base, epochs=args.epochs)
     print("reading and tokenising the corpora...", file=sys.stderr)
     sentences, sources = build_corpus(base)
     phrased = detect_phrases(base, sentences)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import random
 import re
 from datetime import date
 from pathlib import Path
@@ -22,8 +23,16 @@ def machine_line() -> str:
                 break
     except OSError:
         pass
+    threads = torch.get_num_threads()
     return f"Measured {date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), torch {torch.__version__}, " \
-           f"{torch.get_num_threads()} threads"
+           f"{threads} thread{'' if threads == 1 else 's'}"
+
+
+def sample_tests(tests: dict[str, list], n: int | None) -> dict[str, list]:
+    """At most `n` of each test set, drawn at random with a fixed seed (quick runs); all of them when `n` is None."""
+    if n is None:
+        return tests
+    return {name: random.Random(0).sample(items, n) if len(items) > n else items for name, items in tests.items()}
 
 
 def write_section(path: Path, name: str, body: str) -> None:

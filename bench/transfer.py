@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.report import machine_line, write_section  # noqa: E402
+from bench.report import machine_line, sample_tests, write_section  # noqa: E402
 from textlab.classify import evaluate  # noqa: E402
 from textlab.classify_training import load_task_data, train_classifier  # noqa: E402
 from textlab.config import ClassifyConfig, TrainConfig  # noqa: E402
@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", type=int, default=8000, help="training texts (a fixed random subset)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--max-tokens", type=int, default=200)
+    parser.add_argument("--test", type=int, help="score at most this many texts of each test split (default: all)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         max_train_examples=args.train, train=TrainConfig(lr=2e-3, max_epochs=args.epochs, patience=args.epochs),
     )
     data = load_task_data(base)
+    data.tests = sample_tests(data.tests, args.test)
     rows = []
     for name, embeddings, frozen in VARIANTS:
         cfg = dataclasses.replace(base, embeddings=embeddings, freeze_embeddings=frozen)
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(rows[-1], file=sys.stderr)
 
-    tests = list(data.tests)
+    tests = {name: len(examples) for name, examples in data.tests.items()}
     body = "\n".join([
         "## Transfer: where the classifier's embedding starts",
         "",
@@ -75,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         "first (what the committed classifiers use). Neighbours vectors: the committed word vectors copied onto "
         "the tokens that are whole words (coverage: the share of tokens that got one); the rest start random.",
         "",
-        f"| embedding start | tokens covered | validation | {' | '.join(tests)} | train s |",
+        f"| embedding start | tokens covered | validation | {' | '.join(f'{t} ({n:,})' for t, n in tests.items())} "
+        "| train s |",
         f"|---|---|---|{'---|' * len(tests)}---|",
         *rows,
     ])

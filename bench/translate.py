@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.report import machine_line, write_section  # noqa: E402
+from bench.report import machine_line, sample_tests, write_section  # noqa: E402
 from textlab.config import TranslateConfig  # noqa: E402
 from textlab.translate import evaluate, load_translator, translate  # noqa: E402
 from textlab.translate_training import load_pair_data, train_translator  # noqa: E402
@@ -31,13 +31,14 @@ def figures(report: dict) -> str:
     return f"BLEU {report['bleu']:.1f} / chrF {report['chrf']:.1f}"
 
 
-def compare(task: str, budget: float) -> list[str]:
+def compare(task: str, budget: float, test: int | None) -> list[str]:
     """Train attention and no-attention models on the same data for the same time; score both."""
     rows = []
     for attention in ("bahdanau", "none"):
         cfg = TranslateConfig.for_task(task)
         cfg.attention, cfg.train.time_budget_s = attention, budget
         data = load_pair_data(cfg)
+        data.tests = sample_tests(data.tests, test)
         start = time.monotonic()
         tr = train_translator(cfg, data)
         seconds = time.monotonic() - start
@@ -59,12 +60,12 @@ def latency_ms(tr, texts: list[str], beam: int, repeats: int) -> tuple[float, fl
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
-def committed(task: str, repeats: int) -> list[str]:
+def committed(task: str, repeats: int, test: int | None) -> list[str]:
     tr = load_translator(task)
     cfg = TranslateConfig(**{**tr.card["config"], "train": TranslateConfig.for_task(task).train})
     data = load_pair_data(cfg)  # the same seeds rebuild the model's own splits: its test sets were never seen
     rows = []
-    for name, pairs in data.tests.items():
+    for name, pairs in sample_tests(data.tests, test).items():
         greedy, beam3 = evaluate(tr, pairs, beam=1), evaluate(tr, pairs, beam=3)
         texts = [s for s, _ in pairs[:200]]
         p50, p95 = latency_ms(tr, texts, 3, repeats)
@@ -79,11 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget-dates", type=float, default=300, help="training seconds per dates variant")
     parser.add_argument("--budget-en-es", type=float, default=900, help="training seconds per en-es variant")
     parser.add_argument("--repeats", type=int, default=5, help="latency runs (the median is reported)")
+    parser.add_argument("--test", type=int, help="score at most this many pairs of each test set (default: all)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
-    comparison = compare("dates", args.budget_dates) + compare("en-es", args.budget_en_es)
-    models = committed("dates", args.repeats) + committed("en-es", args.repeats)
+    comparison = compare("dates", args.budget_dates, args.test) + compare("en-es", args.budget_en_es, args.test)
+    models = committed("dates", args.repeats, args.test) + committed("en-es", args.repeats, args.test)
     body = "\n".join([
         "## Translation: encoder-decoder with and without attention",
         "",
@@ -92,8 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         "### Attention vs the fixed-vector bottleneck (same data, same time budget)",
         "",
         f"Each variant trained for at most {args.budget_dates:.0f} s (dates) or {args.budget_en_es:.0f} s "
-        "(en-es) with the committed model's settings; test figures with greedy decoding. Dates columns: generated "
-        "test set, natural English forms; en-es: the held-out verse pairs.",
+        "(en-es) with the committed model's settings; test figures with greedy decoding"
+        f"{'' if args.test is None else f' on at most {args.test:,} pairs of each test set'}. Dates columns: "
+        "generated test set, natural English forms; en-es: the held-out verse pairs.",
         "",
         "| task | attention | epochs | train s | best valid loss | test | natural English forms |",
         "|---|---|---|---|---|---|---|",

@@ -16,14 +16,15 @@ from tqdm import tqdm
 
 TASKS = ("chat", "sentiment", "news", "reuters", "neighbours", "translate")
 BENCHES = ("chat", "chat_mix", "classify", "neighbours", "transfer", "translate", "lab", "serve")
-QUICK_BENCH = {  # CI-sized settings for `bench --quick`: minutes, not hours; figures only to check the plumbing
-    "chat": ["--repeats", "1"],
-    "chat_mix": ["--budget", "20"],
-    "classify": ["--repeats", "1"],
-    "neighbours": ["--repeats", "1", "--variants", "cbow-50", "--without"],
-    "transfer": ["--train", "1000", "--epochs", "1"],
-    "translate": ["--budget-dates", "30", "--budget-en-es", "60", "--repeats", "1"],
-    "lab": ["--repeats", "1"],
+QUICK_BENCH = {  # CI-sized settings for `bench --quick` (about 10 minutes): figures only to check the plumbing
+    "chat": ["--repeats", "1", "--orders", "5"],
+    "chat_mix": ["--budget", "10"],
+    "classify": ["--repeats", "1", "--tasks", "reuters"],
+    "neighbours": ["--repeats", "1", "--variants", "cbow-50", "--without", "--datasets", "rotten_tomatoes", "sitcoms",
+                   "--epochs", "2"],
+    "transfer": ["--train", "1000", "--epochs", "1", "--test", "1000"],
+    "translate": ["--budget-dates", "10", "--budget-en-es", "15", "--repeats", "1", "--test", "200"],
+    "lab": ["--repeats", "1", "--experiments", "adding"],
     "serve": ["--clients", "4", "--requests", "5", "--runs", "1"],
 }
 QUICK_REPORT = "BENCHMARKS-quick.md"
@@ -172,7 +173,7 @@ def _serve(args: argparse.Namespace) -> int:
         raise ValueError(f"--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got {args.threads}")
     # Requests run in Gradio's worker threads, and each thread's torch ops start their own team of `threads` OpenMP
     # threads: with 2, a few dozen concurrent requests put twice as many busy threads on the cores as there are
-    # requests. One per request cut translation's p95 under load by a quarter (BENCHMARKS.md, "serve"); it costs the
+    # requests. One per request cut translation's p95 under load by about a fifth (BENCHMARKS.md, "serve"); it costs the
     # Lab's "train your own" about a quarter of its steps. A model trained at start-up uses every core (loading.py).
     torch.set_num_threads(args.threads)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")

@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.report import machine_line, sample_tests, write_section  # noqa: E402
-from textlab.classify import evaluate  # noqa: E402
 from textlab.classify_training import load_task_data, train_classifier  # noqa: E402
 from textlab.config import ClassifyConfig, TrainConfig  # noqa: E402
 from textlab.neighbours import load_word_vectors  # noqa: E402
@@ -38,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", type=int, default=8000, help="training texts (a fixed random subset)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--max-tokens", type=int, default=200)
+    parser.add_argument("--valid", type=int, help="validate on at most this many texts (default: all)")
     parser.add_argument("--test", type=int, help="score at most this many texts of each test split (default: all)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         max_train_examples=args.train, train=TrainConfig(lr=2e-3, max_epochs=args.epochs, patience=args.epochs),
     )
     data = load_task_data(base)
+    data.valid = sample_tests({"valid": data.valid}, args.valid)["valid"]
     data.tests = sample_tests(data.tests, args.test)
     rows = []
     for name, embeddings, frozen in VARIANTS:
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.monotonic()
         clf = train_classifier(cfg, data)
         seconds = time.monotonic() - start
-        tests = {test: evaluate(clf, examples)["accuracy"] for test, examples in data.tests.items()}
+        tests = {test: report["accuracy"] for test, report in clf.card["test"].items()}
         coverage = clf.card["embeddings"]["word2vec_coverage"]
         rows.append(
             f"| {name} | {'-' if coverage is None else f'{coverage:.0%}'} | {clf.card['valid']['accuracy']:.2%} "

@@ -154,3 +154,26 @@ def test_env_number_names_the_setting_that_is_wrong(monkeypatch, raw, message):
     monkeypatch.setenv("TEXTLAB_X", raw)
     with pytest.raises(ValueError, match=f"TEXTLAB_X {message}"):
         env_number("TEXTLAB_X", 60, 2)
+
+
+def test_serve_runs_torch_on_the_threads_asked_for_one_by_default(monkeypatch, capsys):
+    import textlab.ui.server
+
+    seen = []
+    monkeypatch.setattr(textlab.ui.server, "serve", lambda host, port, share: seen.append(torch.get_num_threads()))
+    monkeypatch.delenv("TEXTLAB_TORCH_THREADS", raising=False)
+    threads = torch.get_num_threads()
+    try:
+        assert cli.main(["serve"]) == 0
+        monkeypatch.setenv("TEXTLAB_TORCH_THREADS", "2")
+        assert cli.main(["serve"]) == 0
+        assert cli.main(["serve", "--threads", "3"]) == 0
+        assert seen == [1, 2, 3]
+        assert cli.main(["serve", "--threads", "0"]) == 2
+        assert "--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got 0" in capsys.readouterr().err
+        monkeypatch.setenv("TEXTLAB_TORCH_THREADS", "many")
+        with pytest.raises(SystemExit):  # argparse: "argument --threads: invalid int value: 'many'"
+            cli.main(["serve"])
+        assert "invalid int value: 'many'" in capsys.readouterr().err
+    finally:
+        torch.set_num_threads(threads)

@@ -22,7 +22,7 @@ QUICK_BENCH = {  # CI-sized settings for `bench --quick` (about 10 minutes): fig
     "classify": ["--repeats", "1", "--tasks", "reuters"],
     "neighbours": ["--repeats", "1", "--variants", "cbow-50", "--without", "--datasets", "rotten_tomatoes", "sitcoms",
                    "--epochs", "2"],
-    "transfer": ["--train", "1000", "--epochs", "1", "--test", "1000"],
+    "transfer": ["--train", "1000", "--epochs", "1", "--valid", "500", "--test", "500"],
     "translate": ["--budget-dates", "10", "--budget-en-es", "15", "--repeats", "1", "--test", "200"],
     "lab": ["--repeats", "1", "--experiments", "adding"],
     "serve": ["--clients", "4", "--requests", "5", "--runs", "1"],
@@ -165,12 +165,12 @@ def run_bench(task: str, argv: list[str]) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.threads < 1:
+        raise ValueError(f"--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got {args.threads}")
     import torch
 
     from textlab.ui.server import serve
 
-    if args.threads < 1:
-        raise ValueError(f"--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got {args.threads}")
     # Requests run in Gradio's worker threads, and each thread's torch ops start their own team of `threads` OpenMP
     # threads: with 2, a few dozen concurrent requests put twice as many busy threads on the cores as there are
     # requests. One per request cut translation's p95 under load by about a fifth (BENCHMARKS.md, "serve"); it costs the

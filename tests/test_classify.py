@@ -117,6 +117,27 @@ def test_sentencepiece_word_by_word_equals_whole_text(subwords):
     assert subwords.processor.id_to_piece(0) == "<pad>" and subwords.processor.unk_id() == 1
 
 
+@pytest.mark.parametrize("words", [
+    ["the", "wonderful", "film", "was", "unbelievably", "boring"],
+    ["don t", "go", "it s", "ok"],  # normalised forms holding spaces: two parts, one word
+    ["\u4e2d\u6587", "film", "\U0001f600\U0001f600", "zzzzqqq"],  # characters the model never saw
+    ["a"],
+    [],
+])
+def test_sentencepiece_text_encoding_knows_each_pieces_word(subwords, words):
+    ids, owner = subwords.encode_text(words)
+    by_word = subwords.encode_words(words)
+    assert ids == [i for pieces in by_word for i in pieces]
+    assert owner == [word for word, pieces in enumerate(by_word) for _ in pieces]
+
+
+def test_sentencepiece_text_encoding_falls_back_to_word_by_word_when_pieces_do_not_line_up(subwords):
+    tokenizer = SubwordTokenizer(subwords.model)
+    tokenizer.starts_part[:] = False  # as a model without "\u2581" pieces would be
+    words = ["the", "don t", "film"]
+    assert tokenizer.encode_text(words) == subwords.encode_text(words)
+
+
 def test_word_tokenizer_splits_normalised_words_and_marks_unknowns():
     tokenizer = WordTokenizer(WordVocab.build(["don t stop"]))
     assert tokenizer.encode_words(["don t", "go"]) == [[2, 4], [1]]  # sorted: don, stop, t

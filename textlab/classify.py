@@ -71,10 +71,8 @@ class Encoded:
 
 def encode(clf: Classifier, text: str) -> Encoded:
     words = text_words(text[:MAX_CHARS], clf.letters_only)
-    ids, owner = [], []
-    for index, pieces in enumerate(clf.tokenizer.encode_words([form for _, _, form in words])):
-        ids.extend(pieces)
-        owner.extend([index] * len(pieces))
+    # Every word gives at least one token: one word more than the tokens kept tells whether any were cut.
+    ids, owner = clf.tokenizer.encode_text([form for _, _, form in words[: clf.max_tokens + 1]])
     cut = len(ids) > clf.max_tokens
     return Encoded(
         ids[: clf.max_tokens], owner[: clf.max_tokens], [(s, e) for s, e, _ in words], len(text) > MAX_CHARS, cut

@@ -1,8 +1,9 @@
 """Subwords: a SentencePiece model trained on the training split, and a word vocabulary behind the same interface.
 
-Both tokenisers encode word by word, so that each token knows the word of the user's text it came from: that is
-what lets the app show word importance on the text as typed. SentencePiece never joins pieces across a space, so
-encoding word by word gives the same pieces as encoding the whole text.
+Both tokenisers tell which word of the user's text each token came from: that is what lets the app show word
+importance on the text as typed. SentencePiece never joins pieces across a space, so the words can be encoded as one
+text and its pieces split back into words where a piece begins with "▁". Where two segmentations of a run such as
+"!!!!!!" score the same, their order may differ from that of the word encoded alone.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import sentencepiece as spm
 
 from textlab.text.words import WordVocab
 
 PAD_ID = 0
+WORD_START = "\u2581"  # SentencePiece's mark for the space before a piece
 
 
 def train_sentencepiece(texts: Iterable[str], vocab_size: int, model_type: str = "unigram", seed: int = 0) -> bytes:
@@ -46,13 +49,26 @@ class SubwordTokenizer:
     def __init__(self, model: bytes):
         self.model = model
         self.processor = spm.SentencePieceProcessor(model_proto=model)
+        pieces = (self.processor.id_to_piece(i) for i in range(self.processor.get_piece_size()))
+        self.starts_part = np.array([piece.startswith(WORD_START) for piece in pieces])
 
     @property
     def vocab_size(self) -> int:
         return self.processor.get_piece_size()
 
     def encode_words(self, words: Sequence[str]) -> list[list[int]]:
+        """The pieces of each word, one word at a time."""
         return self.processor.encode(list(words)) if words else []
+
+    def encode_text(self, words: Sequence[str]) -> tuple[list[int], list[int]]:
+        """The pieces of the words read as one text, and for each piece the index of its word. One call instead of
+        one per word: three times faster. A word may hold spaces ("don t"); each part begins with a "▁" piece."""
+        ids = self.processor.encode(" ".join(words))
+        part = np.cumsum(self.starts_part[ids]) - 1
+        parts = [word.count(" ") + 1 for word in words]
+        if not ids or part[0] != 0 or part[-1] != sum(parts) - 1:  # pieces that do not line up with the words
+            return _flatten(self.encode_words(words))
+        return ids, np.repeat(np.arange(len(words)), parts)[part].tolist()
 
     def pieces(self, ids: Sequence[int]) -> list[str]:
         return [self.processor.id_to_piece(int(i)) for i in ids]
@@ -74,5 +90,13 @@ class WordTokenizer:
         """One id per word; a normalised form may hold several ("don t")."""
         return [self.vocab.encode(word.split()) for word in words]
 
+    def encode_text(self, words: Sequence[str]) -> tuple[list[int], list[int]]:
+        """The ids of the words, and for each id the index of its word."""
+        return _flatten(self.encode_words(words))
+
     def pieces(self, ids: Sequence[int]) -> list[str]:
         return self.vocab.decode(ids)
+
+
+def _flatten(by_word: list[list[int]]) -> tuple[list[int], list[int]]:
+    return [i for ids in by_word for i in ids], [word for word, ids in enumerate(by_word) for _ in ids]

@@ -133,8 +133,15 @@ def _on_every_core(train: Callable[[Progress], Model], progress: Progress) -> Mo
     the app's request threads started during the minutes of training, which then use every core until they retire.
     """
     threads = torch.get_num_threads()
-    torch.set_num_threads(len(os.sched_getaffinity(0)))
+    torch.set_num_threads(cores())
     try:
         return train(progress)
     finally:
         torch.set_num_threads(threads)
+
+
+def cores() -> int:
+    """The cores this process may run on (all of the machine's where the system cannot say, as on macOS)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

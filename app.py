@@ -1,4 +1,4 @@
-"""Serve textlab: `python app.py [--host HOST] [--port PORT] [--share]`."""
+"""Serve textlab: `python app.py [--host HOST] [--port PORT] [--share] [--threads N]`."""
 
 import sys
 

@@ -50,7 +50,7 @@ EXPERIMENTS = {  # --experiments key -> (row name, the experiment at its default
     "adding": ("cells: adding problem", lambda: cell_race("adding")),
     "sentiment": ("cells: movie-review sentiment", lambda: cell_race("sentiment")),
     "gradients": ("exploding gradients (SGD)", lambda: gradient_race("sgd")),
-    "dropout": ("dropout", lambda: dropout_race()),
+    "dropout": ("dropout", dropout_race),
 }
 
 

@@ -98,8 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     base = NeighboursConfig()
     if args.datasets:
         base = dataclasses.replace(base, datasets=tuple(args.datasets))
-    if args.epochs:
+    if args.epochs is not None:
+        if args.epochs < 1:
+            parser.error("--epochs must be at least 1")
         base = dataclasses.replace(base, epochs=args.epochs)
+    unused = sorted(set(args.without) - set(base.datasets))
+    if unused:
+        parser.error(f"--without names corpora the rows do not train on: {', '.join(unused)}")
+    settings = "Committed settings" if base == NeighboursConfig() else "Settings of the trained rows"
     print("reading and tokenising the corpora...", file=sys.stderr)
     sentences, sources = build_corpus(base)
     phrased = detect_phrases(base, sentences)
@@ -133,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         machine_line(),
         "",
-        f"Corpus: {'; '.join(sources)}; {sum(map(len, phrased)):,} tokens after phrase detection. Committed "
-        f"settings: {base.algorithm} {base.vector_size}-d joined with fastText CBOW {base.subword_dims}-d (a "
+        f"Corpus: {'; '.join(sources)}; {sum(map(len, phrased)):,} tokens after phrase detection. {settings}: "
+        f"{base.algorithm} {base.vector_size}-d joined with fastText CBOW {base.subword_dims}-d (a "
         f"similarity is {1 - base.subword_weight:g} x the word2vec one + {base.subword_weight:g} x the fastText one); "
         f"window {base.window}, min_count {base.min_count}, {base.epochs} epochs, negative {base.negative}, the "
         f"{base.max_words:,} most frequent words kept; the rows below change one thing each. "

@@ -28,11 +28,14 @@ def machine_line() -> str:
            f"{threads} thread{'' if threads == 1 else 's'}"
 
 
+def sample(items: list, n: int | None) -> list:
+    """At most `n` of the items, drawn at random with a fixed seed (quick runs); all of them when `n` is None."""
+    return random.Random(0).sample(items, n) if n is not None and len(items) > n else items
+
+
 def sample_tests(tests: dict[str, list], n: int | None) -> dict[str, list]:
-    """At most `n` of each test set, drawn at random with a fixed seed (quick runs); all of them when `n` is None."""
-    if n is None:
-        return tests
-    return {name: random.Random(0).sample(items, n) if len(items) > n else items for name, items in tests.items()}
+    """At most `n` of each test set (see `sample`)."""
+    return {name: sample(items, n) for name, items in tests.items()}
 
 
 def write_section(path: Path, name: str, body: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.report import machine_line, sample_tests, write_section  # noqa: E402
+from bench.report import machine_line, sample, sample_tests, write_section  # noqa: E402
 from textlab.classify_training import load_task_data, train_classifier  # noqa: E402
 from textlab.config import ClassifyConfig, TrainConfig  # noqa: E402
 from textlab.neighbours import load_word_vectors  # noqa: E402
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         max_train_examples=args.train, train=TrainConfig(lr=2e-3, max_epochs=args.epochs, patience=args.epochs),
     )
     data = load_task_data(base)
-    data.valid = sample_tests({"valid": data.valid}, args.valid)["valid"]
+    data.valid = sample(data.valid, args.valid)
     data.tests = sample_tests(data.tests, args.test)
     rows = []
     for name, embeddings, frozen in VARIANTS:

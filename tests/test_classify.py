@@ -121,6 +121,7 @@ def test_sentencepiece_word_by_word_equals_whole_text(subwords):
     ["the", "wonderful", "film", "was", "unbelievably", "boring"],
     ["don t", "go", "it s", "ok"],  # normalised forms holding spaces: two parts, one word
     ["\u4e2d\u6587", "film", "\U0001f600\U0001f600", "zzzzqqq"],  # characters the model never saw
+    ["good", "a\u2581b", "\ufffd", "film"],  # characters SentencePiece reads as spaces
     ["a"],
     [],
 ])

@@ -163,6 +163,7 @@ def test_serve_runs_torch_on_the_threads_asked_for_one_by_default(monkeypatch, c
     monkeypatch.setattr(textlab.ui.server, "serve", lambda host, port, share: seen.append(torch.get_num_threads()))
     monkeypatch.delenv("TEXTLAB_TORCH_THREADS", raising=False)
     threads = torch.get_num_threads()
+    torch.set_num_threads(2)
     try:
         assert cli.main(["serve"]) == 0
         monkeypatch.setenv("TEXTLAB_TORCH_THREADS", "2")

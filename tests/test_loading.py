@@ -4,7 +4,7 @@ import torch
 
 from textlab.checkpoints import CheckpointError
 from textlab.data.sources import SourceError
-from textlab.loading import ModelSlot, cores
+from textlab.loading import ModelSlot, training_threads
 
 
 def test_slot_loads_a_good_checkpoint_without_training():
@@ -123,7 +123,7 @@ def test_background_training_uses_every_core_and_then_gives_them_back():
 
         slot = ModelSlot("toy", load=missing, train=train, save=lambda model: None).start()
         assert slot.wait(10).ready
-        assert seen == [cores()] and cores() >= 1
+        assert seen == [training_threads()] and training_threads() >= 1
         later = []
         fresh = threading.Thread(target=lambda: later.append(torch.get_num_threads()))
         fresh.start()

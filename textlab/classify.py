@@ -71,8 +71,12 @@ class Encoded:
 
 def encode(clf: Classifier, text: str) -> Encoded:
     words = text_words(text[:MAX_CHARS], clf.letters_only)
-    # Every word gives at least one token: one word more than the tokens kept tells whether any were cut.
-    ids, owner = clf.tokenizer.encode_text([form for _, _, form in words[: clf.max_tokens + 1]])
+    forms = [form for _, _, form in words]
+    # A word gives at least one token (but for a word of SentencePiece's own "▁" or "\ufffd", which gives none): one
+    # word more than the tokens kept tells whether any were cut.
+    ids, owner = clf.tokenizer.encode_text(forms[: clf.max_tokens + 1])
+    if len(ids) <= clf.max_tokens < len(forms) - 1:
+        ids, owner = clf.tokenizer.encode_text(forms)
     cut = len(ids) > clf.max_tokens
     return Encoded(
         ids[: clf.max_tokens], owner[: clf.max_tokens], [(s, e) for s, e, _ in words], len(text) > MAX_CHARS, cut

@@ -126,22 +126,25 @@ class ModelSlot(Generic[Model]):
 
 
 def _on_every_core(train: Callable[[Progress], Model], progress: Progress) -> Model:
-    """Train with a torch thread per core, whatever the app serves requests with (one thread, see `serve`): a quick
-    model trains to a time budget, and one thread would give it two thirds of the steps on two cores.
+    """Train on `training_threads()` torch threads, whatever the app serves requests with (one, see `cli._serve`): a
+    quick model trains to a time budget, and one thread would give it two thirds of the steps on two cores.
 
     torch's thread count is this thread's own, but threads that start using torch meanwhile take it up too; they are
     the app's request threads started during the minutes of training, which then use every core until they retire.
     """
     threads = torch.get_num_threads()
-    torch.set_num_threads(cores())
+    torch.set_num_threads(training_threads())
     try:
         return train(progress)
     finally:
         torch.set_num_threads(threads)
 
 
-def cores() -> int:
-    """The cores this process may run on (all of the machine's where the system cannot say, as on macOS)."""
+def training_threads() -> int:
+    """`$OMP_NUM_THREADS` where set, else the cores this process may run on (the machine's where the system cannot
+    say, as on macOS)."""
+    if os.environ.get("OMP_NUM_THREADS", "").strip().isdigit():
+        return max(int(os.environ["OMP_NUM_THREADS"]), 1)
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1

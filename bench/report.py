@@ -24,8 +24,10 @@ def machine_line() -> str:
     except OSError:
         pass
     threads = torch.get_num_threads()
-    return f"Measured {date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), torch {torch.__version__}, " \
-           f"{threads} thread{'' if threads == 1 else 's'}"
+    return (
+        f"Measured {date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), torch {torch.__version__}, "
+        f"{threads} thread{'' if threads == 1 else 's'}"
+    )
 
 
 def sample(items: list, n: int | None) -> list:

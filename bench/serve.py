@@ -2,7 +2,7 @@
 127.0.0.1 - concurrent clients mixing streamed chats, classify, neighbours and translate.
 Writes the "serve" section of BENCHMARKS.md.
 
-    python bench/serve.py [--clients 32] [--requests 25] [--runs 3]     (or: python -m textlab bench serve)
+    python -m bench.serve [--clients 32] [--requests 25] [--runs 3]     (or: python -m textlab bench serve)
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.report import machine_line, write_section  # noqa: E402
+from bench.report import machine_line, write_section
 
 REPO = Path(__file__).resolve().parents[1]
 REQUESTS = {  # row name -> (endpoint, arguments); chats stream 150 characters
@@ -33,6 +31,9 @@ REQUESTS = {  # row name -> (endpoint, arguments); chats stream 150 characters
     "/translate dates": ("/translate", ("the 3rd of May 1999", "dates", 3)),
     "/translate en-es": ("/translate", ("Where is the old library of the city?", "en-es", 3)),
 }
+
+# `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
+QUICK = ["--clients", "4", "--requests", "5", "--runs", "1"]
 
 
 def free_port() -> int:
@@ -69,8 +70,11 @@ def session_costs(url: str, pid: int, calls: int) -> dict[str, float]:
     cpu, rss = cpu_seconds(pid), rss_mb(pid, "VmRSS")
     for _ in range(calls):
         call(url, endpoint, args)
-    return {"same_ms": same, "new_ms": 1000 * (cpu_seconds(pid) - cpu) / calls,
-            "new_mb": (rss_mb(pid, "VmRSS") - rss) / calls}
+    return {
+        "same_ms": same,
+        "new_ms": 1000 * (cpu_seconds(pid) - cpu) / calls,
+        "new_mb": (rss_mb(pid, "VmRSS") - rss) / calls,
+    }
 
 
 def lab_jobs_under_load(url: str, pid: int, text_file: Path) -> dict[str, float]:
@@ -81,8 +85,10 @@ def lab_jobs_under_load(url: str, pid: int, text_file: Path) -> dict[str, float]
 
     client = Client(url, verbose=False)
     start = time.monotonic()
-    jobs = [client.submit("embeddings", 32, 1, 2, api_name="/lab_experiment"),
-            client.submit(handle_file(str(text_file)), 20, api_name="/lab_train_own")]
+    jobs = [
+        client.submit("embeddings", 32, 1, 2, api_name="/lab_experiment"),
+        client.submit(handle_file(str(text_file)), 20, api_name="/lab_train_own"),
+    ]
     load: list[dict[str, list]] = []
     loader = threading.Thread(target=lambda: load.append(load_test(url, 8, 10, seed=99)))
     loader.start()
@@ -130,8 +136,9 @@ def call(url: str, endpoint: str, args: tuple, session: str | None = None) -> st
     server about 50 ms and 0.8 MB (see `session_costs`).
     """
     body = {"data": list(args), **({"session_hash": session} if session else {})}
-    request = urllib.request.Request(f"{url}gradio_api/call{endpoint}", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}gradio_api/call{endpoint}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=120) as response:
         event = json.load(response)["event_id"]
     with urllib.request.urlopen(f"{url}gradio_api/call{endpoint}/{event}", timeout=300) as response:
@@ -188,8 +195,13 @@ def start_app(port: int, threads: int) -> tuple[subprocess.Popen, float]:
     url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
     start = time.monotonic()
-    app = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port), "--threads", str(threads)],
-                           cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    app = subprocess.Popen(
+        [sys.executable, str(REPO / "app.py"), "--port", str(port), "--threads", str(threads)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while not answers(url):
         if app.poll() is not None or time.monotonic() - start > 120:
             app.kill()
@@ -215,8 +227,10 @@ def compare_threads(port: int, threads: int, args: argparse.Namespace) -> str:
         app.wait(20)
     errors = sum(len(times.pop("errors")) for times in runs)
     p95s = ", ".join(f"{name} {statistics.median(v):.2f}" for name, v in p95_by_endpoint(runs).items() if v)
-    return (f"The same load against the app serving with {threads} torch threads per request, same runs: p95 s "
-            f"(median of the runs) {p95s}; {errors} errors.")
+    return (
+        f"The same load against the app serving with {threads} torch threads per request, same runs: p95 s "
+        f"(median of the runs) {p95s}; {errors} errors."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,8 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=25, help="per client")
     parser.add_argument("--runs", type=int, default=3, help="app starts, and load tests; medians are reported")
     parser.add_argument("--threads", type=int, default=1, help="torch threads the app serves with (its default: 1)")
-    parser.add_argument("--compare-threads", type=int, default=2,
-                        help="also run the load test against the app with this many threads (0: do not)")
+    parser.add_argument(
+        "--compare-threads",
+        type=int,
+        default=2,
+        help="also run the load test against the app with this many threads (0: do not)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     args = parser.parse_args(argv)
     if min(args.clients, args.requests, args.runs, args.threads) < 1 or args.compare_threads < 0:
@@ -245,8 +263,11 @@ def main(argv: list[str] | None = None) -> int:
             if run < args.runs - 1:
                 app.terminate()
                 app.wait(20)
-        print(f"start {run + 1}: first page {first_page:.1f} s, every model answering {readies[-1]:.1f} s, "
-              f"{rss_ready[-1]:.0f} MB", file=sys.stderr)
+        print(
+            f"start {run + 1}: first page {first_page:.1f} s, every model answering {readies[-1]:.1f} s, "
+            f"{rss_ready[-1]:.0f} MB",
+            file=sys.stderr,
+        )
     runs: list[dict[str, list]] = []
     walls, app_cpu, bench_cpu = [], 0.0, 0.0
     try:  # the load tests run one after another against the last app started
@@ -269,48 +290,53 @@ def main(argv: list[str] | None = None) -> int:
     for name, p95s in p95_by_endpoint(runs).items():
         per_run = [times[name] for times in runs if times[name]]
         p50s = [statistics.median(v) for v in per_run]
-        rows.append(f"| {name} | {sum(map(len, per_run))} | {statistics.median(p50s):.2f} "
-                    f"| {statistics.median(p95s):.2f} | {max(p95s):.2f} | {max(map(max, per_run)):.2f} |")
+        rows.append(
+            f"| {name} | {sum(map(len, per_run))} | {statistics.median(p50s):.2f} "
+            f"| {statistics.median(p95s):.2f} | {max(p95s):.2f} | {max(map(max, per_run)):.2f} |"
+        )
     calls = sum(len(v) for times in runs for v in times.values())
-    body = "\n".join([
-        "## Serving: start-up, memory and a load test",
-        "",
-        machine_line(),
-        "",
-        f"`python app.py --threads {args.threads}` (torch threads per request) with the committed models, started "
-        f"{args.runs} times (medians): the first page answered "
-        f"after **{statistics.median(first_pages):.1f} s** (slowest {max(first_pages):.1f} s); every tab's model "
-        f"answered a request after {statistics.median(readies):.1f} s; peak memory (VmHWM) "
-        f"{statistics.median(rss_ready):.0f} MB then, **{rss_peak:.0f} MB** after the load tests. Targets: first page "
-        "within 15 s, at most 2 GB.",
-        "",
-        f"Load: {args.runs} runs, one after another, of {args.clients} concurrent clients (Gradio's HTTP API, one "
-        f"thread each) x {args.requests} requests, each a random choice of a streamed chat reply (150 characters), a "
-        "classification, a neighbour query, a date translation and an English sentence translated to Spanish (both "
-        f"beam 3): {calls} calls, a run taking {statistics.median(walls):.0f} s (median), **{len(errors)} errors**. "
-        f"CPU time during the load: the app {app_cpu:.0f} s, the clients {bench_cpu:.0f} s, of "
-        f"{sum(walls) * (os.cpu_count() or 1):.0f} s on {os.cpu_count()} cores (the clients share the machine). Each "
-        "client keeps one session, opened by an untimed first call as loading the page would. Seconds per call, end "
-        "to end (queueing included); p50 and p95 are the medians of the runs' figures:",
-        "",
-        "| endpoint | calls | p50 s | p95 s | worst run's p95 s | max s |",
-        "|---|---|---|---|---|---|",
-        *rows,
-        "",
-        "Target: no errors, p95 at most 2 s for classify, neighbours and translate while chats stream.",
-        *(["", comparison] if comparison else []),
-        "",
-        f"Sessions: a neighbour query costs the server {sessions['same_ms']:.0f} ms of CPU in an open session and "
-        f"{sessions['new_ms']:.0f} ms with a new one (an HTTP call without `session_hash`), which also keeps "
-        f"{sessions['new_mb']:.2f} MB until it is one of the oldest past `TEXTLAB_SESSIONS` (1,000 by default; "
-        f"Gradio's own default of 10,000 would allow {10 * sessions['new_mb']:.1f} GB). Averages over 200 calls each.",
-        "",
-        "The heaviest work at once: the Lab's pre-trained embeddings experiment and then a model trained on an "
-        "uploaded text (this README, 20 s) - the Lab runs one job at a time - while 8 more clients send the load mix: "
-        f"{lab['seconds']:.0f} s, {lab['errors']} errors, after which the app's peak memory was "
-        f"**{lab['peak_mb']:.0f} MB**.",
-        *(["", f"Errors (first 5): {'; '.join(errors[:5])}"] if errors else []),
-    ])
+    body = "\n".join(
+        [
+            "## Serving: start-up, memory and a load test",
+            "",
+            machine_line(),
+            "",
+            f"`python app.py --threads {args.threads}` (torch threads per request) with the committed models, started "
+            f"{args.runs} times (medians): the first page answered "
+            f"after **{statistics.median(first_pages):.1f} s** (slowest {max(first_pages):.1f} s); every tab's model "
+            f"answered a request after {statistics.median(readies):.1f} s; peak memory (VmHWM) "
+            f"{statistics.median(rss_ready):.0f} MB then, **{rss_peak:.0f} MB** after the load tests. Targets: first "
+            "page within 15 s, at most 2 GB.",
+            "",
+            f"Load: {args.runs} runs, one after another, of {args.clients} concurrent clients (Gradio's HTTP API, one "
+            f"thread each) x {args.requests} requests, each a random choice of a streamed chat reply (150 characters), "
+            "a classification, a neighbour query, a date translation and an English sentence translated to Spanish "
+            f"(both beam 3): {calls} calls, a run taking {statistics.median(walls):.0f} s (median), **{len(errors)} "
+            f"errors**. CPU time during the load: the app {app_cpu:.0f} s, the clients {bench_cpu:.0f} s, of "
+            f"{sum(walls) * (os.cpu_count() or 1):.0f} s on {os.cpu_count()} cores (the clients share the machine). "
+            "Each client keeps one session, opened by an untimed first call as loading the page would. Seconds per "
+            "call, end to end (queueing included); p50 and p95 are the medians of the runs' figures:",
+            "",
+            "| endpoint | calls | p50 s | p95 s | worst run's p95 s | max s |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+            "Target: no errors, p95 at most 2 s for classify, neighbours and translate while chats stream.",
+            *(["", comparison] if comparison else []),
+            "",
+            f"Sessions: a neighbour query costs the server {sessions['same_ms']:.0f} ms of CPU in an open session and "
+            f"{sessions['new_ms']:.0f} ms with a new one (an HTTP call without `session_hash`), which also keeps "
+            f"{sessions['new_mb']:.2f} MB until it is one of the oldest past `TEXTLAB_SESSIONS` (1,000 by default; "
+            f"Gradio's own default of 10,000 would allow {10 * sessions['new_mb']:.1f} GB). Averages over 200 calls "
+            "each.",
+            "",
+            "The heaviest work at once: the Lab's pre-trained embeddings experiment and then a model trained on an "
+            "uploaded text (this README, 20 s) - the Lab runs one job at a time - while 8 more clients send the load "
+            f"mix: {lab['seconds']:.0f} s, {lab['errors']} errors, after which the app's peak memory was "
+            f"**{lab['peak_mb']:.0f} MB**.",
+            *(["", f"Errors (first 5): {'; '.join(errors[:5])}"] if errors else []),
+        ]
+    )
     write_section(args.out, "serve", body)
     print(body, file=sys.stderr)
     return 0

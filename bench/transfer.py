@@ -3,7 +3,7 @@ from word2vec learnt on its own training tokens, or from the Neighbours tab's wo
 frozen or fine-tuned - on the same split, the same training subset and the same number of epochs.
 Writes the "transfer" section of BENCHMARKS.md.
 
-    python bench/transfer.py [--train 8000] [--epochs 3]        (or: python -m textlab bench transfer)
+    python -m bench.transfer [--train 8000] [--epochs 3]        (or: python -m textlab bench transfer)
 
 The embedding has as many dimensions as the Neighbours vectors in every run, so that only the start differs.
 """
@@ -16,12 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.report import machine_line, sample, sample_tests, write_section  # noqa: E402
-from textlab.classify_training import load_task_data, train_classifier  # noqa: E402
-from textlab.config import ClassifyConfig, TrainConfig  # noqa: E402
-from textlab.neighbours import load_word_vectors  # noqa: E402
+from bench.report import machine_line, sample, sample_tests, write_section
+from textlab.classify.tasks import TASKS
+from textlab.classify.training import load_task_data, train_classifier
+from textlab.neighbours import CAPABILITY as NEIGHBOURS
+from textlab.training import TrainConfig
 
 VARIANTS = [  # name, embeddings, frozen
     ("random", "random", False),
@@ -30,6 +29,9 @@ VARIANTS = [  # name, embeddings, frozen
     ("Neighbours vectors, frozen", "neighbours", True),
     ("Neighbours vectors, fine-tuned", "neighbours", False),
 ]
+
+# `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
+QUICK = ["--train", "1000", "--epochs", "1", "--valid", "500", "--test", "500"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,10 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
-    dims = load_word_vectors().vectors.vector_size
+    dims = NEIGHBOURS.load(NEIGHBOURS.tasks["neighbours"], None).vectors.vector_size
     base = dataclasses.replace(
-        ClassifyConfig.for_task("sentiment"), embed_dim=dims, max_tokens=args.max_tokens,
-        max_train_examples=args.train, train=TrainConfig(lr=2e-3, max_epochs=args.epochs, patience=args.epochs),
+        TASKS["sentiment"].config(),
+        embed_dim=dims,
+        max_tokens=args.max_tokens,
+        max_train_examples=args.train,
+        train=TrainConfig(lr=2e-3, max_epochs=args.epochs, patience=args.epochs),
     )
     data = load_task_data(base)
     data.valid = sample(data.valid, args.valid)
@@ -66,23 +71,25 @@ def main(argv: list[str] | None = None) -> int:
         print(rows[-1], file=sys.stderr)
 
     tests = {name: len(examples) for name, examples in data.tests.items()}
-    body = "\n".join([
-        "## Transfer: where the classifier's embedding starts",
-        "",
-        machine_line(),
-        "",
-        f"The sentiment GRU ({dims}-dimensional embedding, the Neighbours vectors' size) trained on the same "
-        f"{min(args.train, len(data.train)):,} training texts (a fixed subset) for {args.epochs} epochs, reading "
-        f"the first {args.max_tokens} tokens; the best epoch on validation ({len(data.valid):,} texts) is kept and "
-        "scored on the test splits. word2vec on its own tokens: skip-gram on the training texts' SentencePiece ids "
-        "first (what the committed classifiers use). Neighbours vectors: the committed word vectors copied onto "
-        "the tokens that are whole words (coverage: the share of tokens that got one); the rest start random.",
-        "",
-        f"| embedding start | tokens covered | validation | {' | '.join(f'{t} ({n:,})' for t, n in tests.items())} "
-        "| train s |",
-        f"|---|---|---|{'---|' * len(tests)}---|",
-        *rows,
-    ])
+    body = "\n".join(
+        [
+            "## Transfer: where the classifier's embedding starts",
+            "",
+            machine_line(),
+            "",
+            f"The sentiment GRU ({dims}-dimensional embedding, the Neighbours vectors' size) trained on the same "
+            f"{min(args.train, len(data.train)):,} training texts (a fixed subset) for {args.epochs} epochs, reading "
+            f"the first {args.max_tokens} tokens; the best epoch on validation ({len(data.valid):,} texts) is kept and "
+            "scored on the test splits. word2vec on its own tokens: skip-gram on the training texts' SentencePiece ids "
+            "first (what the committed classifiers use). Neighbours vectors: the committed word vectors copied onto "
+            "the tokens that are whole words (coverage: the share of tokens that got one); the rest start random.",
+            "",
+            f"| embedding start | tokens covered | validation | {' | '.join(f'{t} ({n:,})' for t, n in tests.items())} "
+            "| train s |",
+            f"|---|---|---|{'---|' * len(tests)}---|",
+            *rows,
+        ]
+    )
     write_section(args.out, "transfer", body)
     print(f"wrote the transfer section of {args.out}", file=sys.stderr)
     return 0

@@ -16,17 +16,21 @@ from pathlib import Path
 import pytest
 import torch
 
-from textlab.chat import save_chat_model
-from textlab.chat_training import train_chat
-from textlab.classify import save_classifier
-from textlab.classify_training import TaskData, train_classifier
-from textlab.config import ChatConfig, ClassifyConfig, NeighboursConfig, TrainConfig, TranslateConfig
+from textlab.chat.config import ChatConfig
+from textlab.chat.model import save_chat_model
+from textlab.chat.training import train_chat
+from textlab.classify.config import ClassifyConfig
+from textlab.classify.model import save_classifier
+from textlab.classify.training import TaskData, train_classifier
 from textlab.data.labelled import Example
-from textlab.data.registry import load_dialogue
-from textlab.neighbours import save_word_vectors
-from textlab.neighbours_training import train_word_vectors
-from textlab.translate import save_translator
-from textlab.translate_training import load_pair_data, train_translator
+from textlab.data.sitcoms import load_dialogue
+from textlab.neighbours.config import NeighboursConfig
+from textlab.neighbours.training import train_word_vectors
+from textlab.neighbours.vectors import save_word_vectors
+from textlab.training import TrainConfig
+from textlab.translate.config import TranslateConfig
+from textlab.translate.model import save_translator
+from textlab.translate.training import load_pair_data, train_translator
 
 REPO = Path(__file__).resolve().parents[1]
 torch.set_num_threads(1)  # the tests' models are tiny: one thread is faster and leaves a core for the app
@@ -53,19 +57,36 @@ def write_corpus(folder: Path, episodes: int = 20, lines: int = 40, seed: int = 
 
 def tiny_config(**overrides) -> ChatConfig:
     train = TrainConfig(lr=1e-2, max_epochs=overrides.pop("max_epochs", 8), patience=3)
-    base = dict(embed_dim=16, hidden_size=48, num_layers=1, dropout=0.0, seq_len=64, batch_size=16,
-                n_valid_episodes=2, n_test_episodes=2, train=train)
+    base = dict(
+        embed_dim=16,
+        hidden_size=48,
+        num_layers=1,
+        dropout=0.0,
+        seq_len=64,
+        batch_size=16,
+        n_valid_episodes=2,
+        n_test_episodes=2,
+        train=train,
+    )
     return ChatConfig(**{**base, **overrides})
 
 
 # Labelled texts: filler words with two keywords of their class planted in them.
 KEYWORDS = {
-    "sentiment": {"negative": ["awful", "terrible", "boring", "dreadful"],
-                  "positive": ["wonderful", "superb", "brilliant", "delightful"]},
-    "news": {"comp.graphics": ["pixels", "render", "polygons"], "rec.sport.hockey": ["goalie", "puck", "playoffs"],
-             "sci.space": ["orbit", "nasa", "shuttle"]},
-    "reuters": {"acq": ["acquire", "merger", "takeover"], "crude": ["oil", "barrels", "opec"],
-                "earn": ["dividend", "profit", "shr"]},
+    "sentiment": {
+        "negative": ["awful", "terrible", "boring", "dreadful"],
+        "positive": ["wonderful", "superb", "brilliant", "delightful"],
+    },
+    "news": {
+        "comp.graphics": ["pixels", "render", "polygons"],
+        "rec.sport.hockey": ["goalie", "puck", "playoffs"],
+        "sci.space": ["orbit", "nasa", "shuttle"],
+    },
+    "reuters": {
+        "acq": ["acquire", "merger", "takeover"],
+        "crude": ["oil", "barrels", "opec"],
+        "earn": ["dividend", "profit", "shr"],
+    },
 }
 FILLER = "the a this that film movie story plot actors it was is and of to in with for on report said".split()
 
@@ -85,14 +106,29 @@ def labelled_examples(keywords: dict[str, list[str]], n: int, seed: int = 0) -> 
 
 def tiny_task_data(task: str) -> TaskData:
     keywords = KEYWORDS[task]
-    return TaskData(list(keywords), labelled_examples(keywords, 400, 1), labelled_examples(keywords, 60, 2),
-                    {"synthetic": labelled_examples(keywords, 90, 3)}, ["written by the tests"])
+    return TaskData(
+        list(keywords),
+        labelled_examples(keywords, 400, 1),
+        labelled_examples(keywords, 60, 2),
+        {"synthetic": labelled_examples(keywords, 90, 3)},
+        ["written by the tests"],
+    )
 
 
 def tiny_classify_config(task: str, **overrides) -> ClassifyConfig:
     train = TrainConfig(lr=1e-2, max_epochs=overrides.pop("max_epochs", 6), patience=3)
-    base = dict(task=task, datasets=("synthetic",), letters_only=task != "sentiment", vocab_size=100,
-                max_tokens=32, embed_dim=16, hidden_size=16, dropout=0.0, batch_size=16, train=train)
+    base = dict(
+        task=task,
+        datasets=("synthetic",),
+        letters_only=task != "sentiment",
+        vocab_size=100,
+        max_tokens=32,
+        embed_dim=16,
+        hidden_size=16,
+        dropout=0.0,
+        batch_size=16,
+        train=train,
+    )
     return ClassifyConfig(**{**base, **overrides})
 
 
@@ -125,15 +161,26 @@ def planted_sentences(n: int = 3000, seed: int = 0) -> list[list[str]]:
 @pytest.fixture(scope="session")
 def tiny_vectors():
     """word2vec on the planted sentences (about a second); the fastText part is tested on its own."""
-    cfg = NeighboursConfig(vector_size=16, subword_dims=0, min_count=1, epochs=10, workers=1, phrase_min_count=5,
-                           sample=0.0)
+    cfg = NeighboursConfig(
+        vector_size=16, subword_dims=0, min_count=1, epochs=10, workers=1, phrase_min_count=5, sample=0.0
+    )
     return train_word_vectors(cfg, planted_sentences(), ["planted by the tests"])
 
 
 # Translation: number words -> digits (a toy mapping to learn), and word-for-word toy Spanish.
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-LEXICON = {"the": "el", "cat": "gato", "dog": "perro", "eats": "come", "sees": "ve", "bread": "pan",
-           "fish": "pescado", "man": "hombre", "king": "rey", "has": "tiene"}
+LEXICON = {
+    "the": "el",
+    "cat": "gato",
+    "dog": "perro",
+    "eats": "come",
+    "sees": "ve",
+    "bread": "pan",
+    "fish": "pescado",
+    "man": "hombre",
+    "king": "rey",
+    "has": "tiene",
+}
 
 
 def number_pairs(n: int, seed: int = 0) -> list[tuple[str, str]]:
@@ -159,8 +206,17 @@ def write_pairs(path: Path, pairs: list[tuple[str, str]]) -> Path:
 
 
 def tiny_translate_config(task: str, **overrides) -> TranslateConfig:
-    base = dict(embed_dim=16, hidden_size=32, dropout=0.0, batch_size=32, n_train=1500, n_valid=100, n_test=100,
-                vocab_size=60, train=TrainConfig(lr=1e-2, max_epochs=overrides.pop("max_epochs", 3), patience=2))
+    base = dict(
+        embed_dim=16,
+        hidden_size=32,
+        dropout=0.0,
+        batch_size=32,
+        n_train=1500,
+        n_valid=100,
+        n_test=100,
+        vocab_size=60,
+        train=TrainConfig(lr=1e-2, max_epochs=overrides.pop("max_epochs", 3), patience=2),
+    )
     return TranslateConfig(task, **{**base, **overrides})
 
 
@@ -168,10 +224,13 @@ def tiny_translate_config(task: str, **overrides) -> TranslateConfig:
 def tiny_translators(tmp_path_factory):
     """A dates translator trained briefly on generated dates, and an en-es one on toy Spanish (seconds each)."""
     folder = tmp_path_factory.mktemp("pairs")
-    spanish = tiny_translate_config("en-es", pairs_file=str(write_pairs(folder / "es.tsv", toy_spanish_pairs(2000))),
-                                    hidden_size=48, max_epochs=6)
-    return {task: train_translator(cfg, load_pair_data(cfg))
-            for task, cfg in (("dates", tiny_translate_config("dates")), ("en-es", spanish))}
+    spanish = tiny_translate_config(
+        "en-es", pairs_file=str(write_pairs(folder / "es.tsv", toy_spanish_pairs(2000))), hidden_size=48, max_epochs=6
+    )
+    return {
+        task: train_translator(cfg, load_pair_data(cfg))
+        for task, cfg in (("dates", tiny_translate_config("dates")), ("en-es", spanish))
+    }
 
 
 @pytest.fixture(scope="session")
@@ -207,11 +266,21 @@ def free_port() -> int:
 def start_app(models: Path, corpus: Path, scratch: Path, extra_env: dict | None = None):
     """`python app.py` in a subprocess on a free port, until the block ends; yields its URL."""
     port = free_port()
-    env = {**os.environ, "TEXTLAB_MODELS": str(models), "TEXTLAB_TBBT_DIR": str(corpus),
-           "TEXTLAB_CACHE": str(scratch / "cache"), **(extra_env or {})}
+    env = {
+        **os.environ,
+        "TEXTLAB_MODELS": str(models),
+        "TEXTLAB_TBBT_DIR": str(corpus),
+        "TEXTLAB_CACHE": str(scratch / "cache"),
+        **(extra_env or {}),
+    }
     with open(scratch / f"app-{port}.log", "w+") as log:
-        proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)], cwd=REPO, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, str(REPO / "app.py"), "--port", str(port)],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             url = f"http://127.0.0.1:{port}/"
             deadline = time.monotonic() + 90

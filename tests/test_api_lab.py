@@ -33,8 +33,9 @@ def test_chinese_text_is_segmented(client):
 
 
 def test_summary_reproduces_the_seed(client):
-    table, text = client.predict("GRU", 1, 128, "embedding", 80002, 300, 1, None, False, 0, 0, False,
-                                 api_name="/lab_summary")
+    table, text = client.predict(
+        "GRU", 1, 128, "embedding", 80002, 300, 1, None, False, 0, 0, False, api_name="/lab_summary"
+    )
     assert sum(row[2] for row in table["data"]) == 24_165_465
     assert "Total params: 24,165,465" in text and "PyTorch" in text
 
@@ -42,8 +43,7 @@ def test_summary_reproduces_the_seed(client):
 @pytest.mark.parametrize(("units", "layers", "message"), [(0, 1, "Units must be"), (128, 100, "Layers must be")])
 def test_summary_refuses_impossible_models(client, units, layers, message):
     with pytest.raises(Exception, match=message):
-        client.predict("LSTM", layers, units, "features", 10, 300, 1, None, False, 0, 0, False,
-                       api_name="/lab_summary")
+        client.predict("LSTM", layers, units, "features", 10, 300, 1, None, False, 0, 0, False, api_name="/lab_summary")
 
 
 def test_an_experiment_streams_curves_of_the_right_shape(client):
@@ -80,10 +80,13 @@ def test_train_your_own_then_generate(client, tmp_path):
     assert text.startswith("the ") and len(text) == 44
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"\x00\x01\x02 binary" * 100, "binary"),
-    (b"short", "at least 500"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x00\x01\x02 binary" * 100, "binary"),
+        (b"short", "at least 500"),
+    ],
+)
 def test_train_your_own_refuses_bad_files(client, tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -108,8 +111,11 @@ def test_an_upload_over_the_size_limit_is_refused(client, tmp_path):
 def test_the_gradient_experiment_records_a_norm_per_step(client):
     status, loss, norms, results = client.predict("gradients-adam", 8, 1, 1, api_name="/lab_experiment")
     assert "Done" in status
-    assert [row[0] for row in results["data"]] == ["ADAM, no clipping", "ADAM, clip by value 3.0",
-                                                    "ADAM, clip by norm 1.0"]
+    assert [row[0] for row in results["data"]] == [
+        "ADAM, no clipping",
+        "ADAM, clip by value 3.0",
+        "ADAM, clip by norm 1.0",
+    ]
     per_run = {}
     for step, norm, curve in norms["data"]:
         per_run.setdefault(curve, []).append(step)

@@ -24,7 +24,8 @@ def test_analogy_similarity_and_odd_one_out(client):
     answers = client.predict("pizza", "burger", "electron", api_name="/analogy")
     assert {row[0] for row in answers["data"]} & set(TOPICS["physics"])
     assert client.predict("pizza", "cheese", api_name="/similarity") > client.predict(
-        "pizza", "electron", api_name="/similarity")
+        "pizza", "electron", api_name="/similarity"
+    )
     assert client.predict("penny, sheldon, leonard, photon", api_name="/odd_one_out") == "photon"
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from gradio_client import Client
 
-from textlab.translate import MAX_BEAM
+from textlab.translate.model import MAX_BEAM
 
 from .conftest import LEXICON
 
@@ -37,13 +37,16 @@ def test_translate_english_to_spanish(client):
     assert len(nbest["data"]) == 2 and svg.startswith("<svg")
 
 
-@pytest.mark.parametrize(("text", "task", "beam", "message"), [
-    ("", "dates", 3, "Type something"),
-    ("banana", "dates", 3, "does not look like a date"),
-    ("3 May 1999 " * 500, "dates", 3, "characters"),
-    ("x" * 5000, "en-es", 3, "5,000 characters"),
-    ("the dog", "klingon", 3, "not in the list of choices"),
-])
+@pytest.mark.parametrize(
+    ("text", "task", "beam", "message"),
+    [
+        ("", "dates", 3, "Type something"),
+        ("banana", "dates", 3, "does not look like a date"),
+        ("3 May 1999 " * 500, "dates", 3, "characters"),
+        ("x" * 5000, "en-es", 3, "5,000 characters"),
+        ("the dog", "klingon", 3, "not in the list of choices"),
+    ],
+)
 def test_bad_input_gets_a_clear_message(client, text, task, beam, message):
     with pytest.raises(Exception, match=re.escape(message)):
         client.predict(text, task, beam, api_name="/translate")

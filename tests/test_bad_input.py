@@ -16,8 +16,20 @@ SUMMARY = ("LSTM", 1, 128, "features", 10, 300, 1, 0, False, 0, 0, False)
 
 
 def summary(**changes):
-    names = ("cell", "layers", "units", "input", "features", "embed", "head", "timesteps", "bidirectional", "dropout",
-             "recurrent_dropout", "reset_after")
+    names = (
+        "cell",
+        "layers",
+        "units",
+        "input",
+        "features",
+        "embed",
+        "head",
+        "timesteps",
+        "bidirectional",
+        "dropout",
+        "recurrent_dropout",
+        "reset_after",
+    )
     values = dict(zip(names, SUMMARY, strict=True))
     values.update(changes)
     return tuple(values.values())
@@ -47,8 +59,8 @@ CASES = [
     ("/analogy", ("", "", ""), "type|word|empty"),
     ("/analogy", ("penny", "zzzzqqq", "sheldon"), "not in the vocabulary|unknown"),
     ("/similarity", ("penny", ""), "type|word|empty"),
-    ("/odd_one_out", ("penny", ), "at least|three|more words"),
-    ("/odd_one_out", (", , ,", ), "at least|three|more words|type|word"),
+    ("/odd_one_out", ("penny",), "at least|three|more words"),
+    ("/odd_one_out", (", , ,",), "at least|three|more words|type|word"),
     ("/word_map", ("", "pca"), "type|word|empty"),
     ("/word_map", ("penny", "umap"), "not in the list of choices"),
     ("/translate", ("", "dates", 3), "Type something"),
@@ -112,13 +124,16 @@ def test_bad_input_is_answered_clearly(client, endpoint, args, expected):
     assert not SERVER_PATHS.search(message), message
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"\x00\x01\x02\x03 binary" * 50, "binary|not UTF-8"),
-    (b"\xff\xfe\xfa invalid utf-8 \xc3\x28" * 20, "UTF-8"),
-    (b"", "empty|header row"),
-    (b'text\n"an unbalanced quote, never closed\nsecond line\n', "quote left open"),
-    (b"title,body\nnice,film\n", "'text' column"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\x00\x01\x02\x03 binary" * 50, "binary|not UTF-8"),
+        (b"\xff\xfe\xfa invalid utf-8 \xc3\x28" * 20, "UTF-8"),
+        (b"", "empty|header row"),
+        (b'text\n"an unbalanced quote, never closed\nsecond line\n', "quote left open"),
+        (b"title,body\nnice,film\n", "'text' column"),
+    ],
+)
 def test_bad_uploads_are_answered_clearly(client, tmp_path, content, expected):
     path = tmp_path / "upload.csv"
     path.write_bytes(content)
@@ -146,10 +161,20 @@ def test_an_oversized_upload_is_refused_by_the_client_and_by_the_server(client, 
     with pytest.raises(Exception, match="exceeds the maximum file size"):  # gradio_client checks before sending
         client.predict(handle_file(str(path)), "sentiment", api_name="/classify_file")
     boundary = "textlab-test-boundary"
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.csv"\r\n'
-            "Content-Type: text/csv\r\n\r\n").encode() + big + f"\r\n--{boundary}--\r\n".encode()
-    request = urllib.request.Request(f"{app_url}gradio_api/upload", data=body, method="POST",
-                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + big
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        f"{app_url}gradio_api/upload",
+        data=body,
+        method="POST",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:  # a client that does not check is refused all the same
         urllib.request.urlopen(request, timeout=60)
     assert refused.value.code == 413

@@ -26,8 +26,14 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
     }
 
 
@@ -102,8 +108,7 @@ def test_translate_a_date_and_see_the_n_best_list_and_the_attention_map(page, ap
     page.locator("#translate-input textarea").fill("Monday, May 3rd, 1999")
     page.locator("#translate-button").click()
     output = page.locator("#translate-output textarea")
-    page.wait_for_function("el => /^\\d{4}-\\d\\d-\\d\\d$/.test(el.value)", arg=output.element_handle(),
-                           timeout=20_000)
+    page.wait_for_function("el => /^\\d{4}-\\d\\d-\\d\\d$/.test(el.value)", arg=output.element_handle(), timeout=20_000)
     heatmap = page.locator("#translate-attention svg")
     heatmap.wait_for(timeout=20_000)
     assert heatmap.locator("rect").count() == len("monday, may 3rd, 1999") * (len(output.input_value()) + 1)

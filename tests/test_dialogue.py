@@ -42,8 +42,10 @@ def test_read_folder_orders_episodes_numerically(tmp_path):
 
 
 def test_friends_rows_parse_into_utterances():
-    text = "Season\tEpisode\tSeason & Episode\tTitle\tAuthor\tQuote\nd\td\nx\n\n" \
-           "01\t01\t0101\tPilot\tMonica\t There's nothing to tell!\n01\t01\t0101\tPilot\tJoey\t C'mon!\n"
+    text = (
+        "Season\tEpisode\tSeason & Episode\tTitle\tAuthor\tQuote\nd\td\nx\n\n"
+        "01\t01\t0101\tPilot\tMonica\t There's nothing to tell!\n01\t01\t0101\tPilot\tJoey\t C'mon!\n"
+    )
     assert read_friends_tab(text) == [
         Utterance("0101", "Monica", "There's nothing to tell!"),
         Utterance("0101", "Joey", "C'mon!"),

@@ -93,12 +93,15 @@ def test_uploads_keep_their_script_for_the_explorer():
 # Model builder ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("spec", "total"), [
-    (ModelSpec("LSTM", 1, 128, "features", 10), 71_297),
-    (ModelSpec("GRU", 1, 128, "features", 1), 50_049),
-    (ModelSpec("GRU", 1, 128, "embedding", 80_002, 300), 24_165_465),
-    (ModelSpec("LSTM", 2, 64, "one-hot", 69, head_units=69), 71_813),
-])
+@pytest.mark.parametrize(
+    ("spec", "total"),
+    [
+        (ModelSpec("LSTM", 1, 128, "features", 10), 71_297),
+        (ModelSpec("GRU", 1, 128, "features", 1), 50_049),
+        (ModelSpec("GRU", 1, 128, "embedding", 80_002, 300), 24_165_465),
+        (ModelSpec("LSTM", 2, 64, "one-hot", 69, head_units=69), 71_813),
+    ],
+)
 def test_summaries_reproduce_the_seed_counts(spec, total):
     rows = summarize(spec)
     assert sum(r.keras for r in rows) == total
@@ -109,8 +112,12 @@ def test_pytorch_counts_come_from_real_modules():
     rows = summarize(ModelSpec("GRU", 2, 16, "embedding", 50, 8, bidirectional=True, head_units=3))
     gru1 = nn.GRU(8, 16, bidirectional=True)
     gru2 = nn.GRU(32, 16, bidirectional=True)
-    expected = [50 * 8, sum(p.numel() for p in gru1.parameters()), sum(p.numel() for p in gru2.parameters()),
-                32 * 3 + 3]
+    expected = [
+        50 * 8,
+        sum(p.numel() for p in gru1.parameters()),
+        sum(p.numel() for p in gru2.parameters()),
+        32 * 3 + 3,
+    ]
     assert [r.pytorch for r in rows] == expected
     assert [r.output_shape for r in rows] == ["(None, None, 8)", "(None, None, 32)", "(None, 32)", "(None, 3)"]
     assert rows[1].pytorch - rows[1].keras == 2 * 3 * 16  # a second bias per gate, both directions
@@ -121,13 +128,16 @@ def test_gru_reset_after_has_pytorch_layout():
     assert keras_cell_params("SimpleRNN", 1, 128) == 128 * (1 + 128 + 1)
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    (ModelSpec(units=0), "Units must be"),
-    (ModelSpec(layers=100), "Layers must be"),
-    (ModelSpec(cell="Transformer"), "cell must be"),
-    (ModelSpec(dropout=1.0), "dropout rate"),
-    (ModelSpec(input="embedding", features=2_000_000), "input size"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (ModelSpec(units=0), "Units must be"),
+        (ModelSpec(layers=100), "Layers must be"),
+        (ModelSpec(cell="Transformer"), "cell must be"),
+        (ModelSpec(dropout=1.0), "dropout rate"),
+        (ModelSpec(input="embedding", features=2_000_000), "input size"),
+    ],
+)
 def test_builder_refuses_impossible_models(spec, message):
     with pytest.raises(BuilderError, match=message):
         summarize(spec)
@@ -233,11 +243,14 @@ def test_train_your_own_model_then_generate_and_download(tmp_path):
         assert {"my-char-model/model.safetensors", "my-char-model/manifest.json"} <= set(zf.namelist())
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"\x00\x01binary" * 100, "binary"),
-    (b"a" * (5 * 1024 * 1024 + 1), "at most 5 MB"),
-    (b"too short", "at least 500"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x00\x01binary" * 100, "binary"),
+        (b"a" * (5 * 1024 * 1024 + 1), "at most 5 MB"),
+        (b"too short", "at least 500"),
+    ],
+)
 def test_bad_uploads_are_refused(data, message):
     with pytest.raises(OwnModelError, match=message):
         read_upload(data)

@@ -4,7 +4,8 @@ import torch
 
 from textlab.checkpoints import CheckpointError
 from textlab.data.sources import SourceError
-from textlab.loading import ModelSlot, training_threads
+from textlab.loading import ModelSlot
+from textlab.settings import training_threads
 
 
 def test_slot_loads_a_good_checkpoint_without_training():

@@ -7,20 +7,12 @@ from safetensors.torch import load_file
 
 from textlab import cli
 from textlab.checkpoints import CheckpointError
-from textlab.config import NeighboursConfig
 from textlab.data.sources import SourceError
 from textlab.data.wordnet import read_synsets
-from textlab.neighbours import (
-    NeighboursError,
-    analogy,
-    load_word_vectors,
-    most_similar,
-    odd_one_out,
-    save_word_vectors,
-    similarity,
-    word_map,
-)
-from textlab.neighbours_training import build_corpus, join_vectors, tokenize, train_word_vectors
+from textlab.neighbours.config import NeighboursConfig
+from textlab.neighbours.queries import analogy, most_similar, odd_one_out, similarity, word_map
+from textlab.neighbours.training import build_corpus, join_vectors, tokenize, train_word_vectors
+from textlab.neighbours.vectors import NeighboursError, load_word_vectors, save_word_vectors
 
 from .conftest import TOPICS, planted_sentences
 
@@ -34,7 +26,9 @@ def vectors(tiny_vectors):
 
 def test_tokenize_splits_sentences_and_lowercases():
     assert tokenize("Bazinga! Don't touch my SPOT.<br />It's 42.") == [
-        ["bazinga"], ["don't", "touch", "my", "spot"], ["it's", "42"]
+        ["bazinga"],
+        ["don't", "touch", "my", "spot"],
+        ["it's", "42"],
     ]
 
 
@@ -59,8 +53,7 @@ def test_joined_vectors_average_the_two_similarities():
 
 
 def test_word2vec_joined_with_fasttext_keeps_the_planted_neighbours():
-    cfg = NeighboursConfig(vector_size=16, subword_dims=8, min_count=1, epochs=10, workers=1, phrases=False,
-                           sample=0.0)
+    cfg = NeighboursConfig(vector_size=16, subword_dims=8, min_count=1, epochs=10, workers=1, phrases=False, sample=0.0)
     wv = train_word_vectors(cfg, planted_sentences(), ["planted by the tests"])
     assert wv.vectors.vector_size == 24 and wv.card["algorithm"] == "skipgram + fastText CBOW"
     assert set(w for w, _ in most_similar(wv, "quantum", k=4)) <= set(GROUPS["physics"])
@@ -79,8 +72,13 @@ def test_analogy_follows_the_topics(vectors):
 
 @pytest.mark.parametrize(
     "query, error",
-    [("", "Type a word"), ("  !!  ", "Type a word"), ("quantm", "not in the vocabulary.*quantum"),
-     ("pizza electron", "one word"), ("zzzz", "not in the vocabulary")],
+    [
+        ("", "Type a word"),
+        ("  !!  ", "Type a word"),
+        ("quantm", "not in the vocabulary.*quantum"),
+        ("pizza electron", "one word"),
+        ("zzzz", "not in the vocabulary"),
+    ],
 )
 def test_bad_words_get_clear_messages(vectors, query, error):
     with pytest.raises(NeighboursError, match=error):

@@ -40,7 +40,8 @@ def test_the_readme_api_examples_run_as_written(tmp_path, monkeypatch, corpus_di
     examples = readme_api_examples()
     assert len(examples) >= 2 and README_URL in examples[0]
     assert {"/chat", "/classify", "/neighbours", "/translate", "/lab_summary"} <= set(
-        re.findall(r'api_name="(/\w+)"', "".join(examples)))
+        re.findall(r'api_name="(/\w+)"', "".join(examples))
+    )
     (tmp_path / "reviews.csv").write_text('text\n"A wonderful, moving film."\nA dull and clumsy mess.\n')
     (tmp_path / "my.txt").write_text("Sheldon: Bazinga! Penny, Penny, Penny.\nLeonard: Hi Penny.\n" * 200)
     monkeypatch.chdir(tmp_path)  # the examples name their files relative to where they run

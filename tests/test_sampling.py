@@ -44,8 +44,17 @@ def test_same_seed_same_draws():
 
 
 @pytest.mark.parametrize(
-    "field, value", [("temperature", -0.1), ("temperature", 9), ("top_k", -1), ("top_p", 0), ("max_chars", 0),
-                     ("max_chars", 10**6), ("seed", -5), ("temperature", float("nan"))]
+    "field, value",
+    [
+        ("temperature", -0.1),
+        ("temperature", 9),
+        ("top_k", -1),
+        ("top_p", 0),
+        ("max_chars", 0),
+        ("max_chars", 10**6),
+        ("seed", -5),
+        ("temperature", float("nan")),
+    ],
 )
 def test_out_of_range_settings_are_refused_with_their_name(field, value):
     with pytest.raises(ValueError, match=field):

@@ -24,8 +24,11 @@ def get(url: str) -> tuple[int, bytes]:
 
 def call(app_url: str, endpoint: str, data: list) -> str:
     """A raw queue call, as any HTTP client could make it (gradio_client would upload the file itself)."""
-    request = urllib.request.Request(f"{app_url}gradio_api/call/{endpoint}", data=json.dumps({"data": data}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{app_url}gradio_api/call/{endpoint}",
+        data=json.dumps({"data": data}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         event = json.load(response)["event_id"]
     with urllib.request.urlopen(f"{app_url}gradio_api/call/{endpoint}/{event}", timeout=60) as response:
@@ -47,11 +50,14 @@ def test_no_server_file_is_served_by_url(app_url, server_files, name):
         assert path.read_bytes()[:200] not in body
 
 
-@pytest.mark.parametrize("endpoint, data", [
-    ("classify_file", ["FILE", "sentiment"]),
-    ("lab_train_own", ["FILE", 5]),
-    ("lab_vocabulary", ["", "FILE"]),
-])
+@pytest.mark.parametrize(
+    "endpoint, data",
+    [
+        ("classify_file", ["FILE", "sentiment"]),
+        ("lab_train_own", ["FILE", 5]),
+        ("lab_vocabulary", ["", "FILE"]),
+    ],
+)
 @pytest.mark.parametrize("name", ["passwd", "readme"])
 def test_a_server_path_posing_as_an_upload_is_refused(app_url, server_files, endpoint, data, name):
     path = server_files[name]

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from textlab.data import registry
+from textlab.data import sitcoms
 from textlab.data.dialogue import Utterance
 from textlab.data.sources import DebianFile, LocalFolder, PyPIFile, SourceError, URLFile
 from textlab.files import atomic_write_bytes
@@ -68,8 +68,8 @@ class FriendsStandIn:
 def test_dialogue_falls_back_to_friends_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("TEXTLAB_TBBT_DIR", str(tmp_path / "no-tbbt"))
     tab = "h\nh\nh\n\n01\t01\t0101\tPilot\tRoss\t Hi.\n"
-    monkeypatch.setitem(registry.SOURCES, "friends", FriendsStandIn(tab))
-    corpus = registry.load_dialogue()
+    monkeypatch.setattr(sitcoms, "FRIENDS", FriendsStandIn(tab))
+    corpus = sitcoms.load_dialogue()
     assert corpus.name == "friends"
     assert corpus.utterances == [Utterance("0101", "Ross", "Hi.")]
     assert "using the Friends transcripts instead" in corpus.notes[0]
@@ -77,18 +77,18 @@ def test_dialogue_falls_back_to_friends_and_says_so(tmp_path, monkeypatch):
 
 def test_no_dialogue_source_gives_an_error_listing_every_try(tmp_path, monkeypatch):
     monkeypatch.setenv("TEXTLAB_TBBT_DIR", str(tmp_path / "no-tbbt"))
-    monkeypatch.setitem(registry.SOURCES, "friends", FriendsStandIn(None))
+    monkeypatch.setattr(sitcoms, "FRIENDS", FriendsStandIn(None))
     with pytest.raises(SourceError) as info:
-        registry.load_dialogue()
+        sitcoms.load_dialogue()
     assert "no-tbbt" in str(info.value) and "Friends stand-in: unreachable" in str(info.value)
 
 
 def test_an_explicit_corpus_folder_does_not_fall_back(tmp_path):
     with pytest.raises(SourceError, match="cannot read transcripts"):
-        registry.load_dialogue(tmp_path / "missing")
+        sitcoms.load_dialogue(tmp_path / "missing")
     (tmp_path / "empty").mkdir()
     with pytest.raises(SourceError, match="no \\*.txt transcripts"):
-        registry.load_dialogue(tmp_path / "empty")
+        sitcoms.load_dialogue(tmp_path / "empty")
 
 
 @pytest.mark.skipif(shutil.which("apt-get") is None or shutil.which("dpkg") is None, reason="needs apt-get and dpkg")

@@ -6,16 +6,14 @@ import time
 import pytest
 from gradio_client import Client
 
-from textlab.chat import load_chat_model
-from textlab.config import ChatConfig
+from textlab.chat.config import ChatConfig
+from textlab.chat.model import load_chat_model
 
 from .conftest import start_app
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt"])
-def test_app_trains_a_model_in_the_background_when_the_checkpoint_is_unusable(
-    damage, models_dir, corpus_dir, tmp_path
-):
+def test_app_trains_a_model_in_the_background_when_the_checkpoint_is_unusable(damage, models_dir, corpus_dir, tmp_path):
     models = tmp_path / "models"
     shutil.copytree(models_dir, models)  # the classifiers stay: this is about the chat model
     if damage == "missing":

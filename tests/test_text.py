@@ -1,12 +1,12 @@
 import pytest
 import torch
 
+from textlab.text.batches import batchify, count_tbptt_batches, tbptt_batches
 from textlab.text.chars import CharVocab, char_windows, clean_text
-from textlab.text.streams import batchify, count_tbptt_batches, tbptt_batches
 
 
 def test_clean_text_straightens_quotes_and_drops_what_the_model_cannot_read():
-    assert clean_text("It\u2019s \u201cfine\u201d\u2026 caf\u00e9 \u2013 ok") == "It's \"fine\"... cafe - ok"
+    assert clean_text("It\u2019s \u201cfine\u201d\u2026 caf\u00e9 \u2013 ok") == 'It\'s "fine"... cafe - ok'
     assert clean_text("hi \U0001f600 \u4f60\u597d\x07!\nbye") == "hi  !\nbye"
     assert clean_text("tab\there") == "tab here"
 

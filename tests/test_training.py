@@ -1,8 +1,7 @@
 import torch
 from torch import nn
 
-from textlab.config import TrainConfig
-from textlab.training import fit
+from textlab.training import TrainConfig, fit
 
 
 def regression_problem():
@@ -18,8 +17,14 @@ def regression_problem():
 def test_fit_learns_and_records_a_history():
     model, batches, step, x, y = regression_problem()
     seen = []
-    history = fit(model, TrainConfig(lr=0.05, max_epochs=15), batches, step,
-                  lambda: {"loss": ((model(x)[:, 0] - y) ** 2).mean().item()}, on_epoch=seen.append)
+    history = fit(
+        model,
+        TrainConfig(lr=0.05, max_epochs=15),
+        batches,
+        step,
+        lambda: {"loss": ((model(x)[:, 0] - y) ** 2).mean().item()},
+        on_epoch=seen.append,
+    )
     assert len(history.epochs) == len(seen) > 1
     assert history.epochs[-1].valid_loss < 0.1 * history.epochs[0].valid_loss
     assert history.best.valid_loss == min(e.valid_loss for e in history.epochs)

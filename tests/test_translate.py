@@ -22,10 +22,14 @@ from textlab.data.dates import (
     real_date,
 )
 from textlab.data.pairs import read_eval_file, read_pairs_file
-from textlab.decoding import Hypothesis, beam_search, greedy, length_penalty, pad_sources
+from textlab.decoding import Hypothesis, beam_search, greedy, length_penalty
 from textlab.networks.seq2seq import Memory, Seq2Seq, Seq2SeqConfig
-from textlab.text.sequence_tokens import BOS, EOS, PAD, UNK, CharTokenizer, PieceTokenizer, train_pieces
-from textlab.translate import (
+from textlab.text import BOS, EOS, PAD, SPECIALS, UNK
+from textlab.text.batches import pad_batch
+from textlab.text.chars import CharVocab
+from textlab.text.subwords import SentencePieceTokenizer, train_sentencepiece
+from textlab.translate.data import split_pairs
+from textlab.translate.model import (
     MAX_BEAM,
     TranslateError,
     date_flags,
@@ -35,7 +39,7 @@ from textlab.translate import (
     translate,
     translate_batch,
 )
-from textlab.translate_training import load_pair_data, split_pairs, train_translator
+from textlab.translate.training import load_pair_data, train_translator
 
 from .conftest import number_pairs, tiny_translate_config, write_pairs
 
@@ -92,7 +96,18 @@ def _matches(template: str, text: str) -> bool:
 
 def test_ordinals_and_english_forms():
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"]
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "23rd",
+        "31st",
+    ]
     import random
 
     day = dt.date(1999, 5, 3)
@@ -137,8 +152,12 @@ def ztext_module(verses: list[str]) -> dict[str, bytes]:
 
 
 def test_read_ztext_and_pair_verses():
-    english = ['In the <w lemma="strong:H7225">beginning</w> God<note type="x">a note</note> created.', "",
-               "\u00b6 And the earth was <transChange>without</transChange> form.", "Jesus wept."]
+    english = [
+        'In the <w lemma="strong:H7225">beginning</w> God<note type="x">a note</note> created.',
+        "",
+        "\u00b6 And the earth was <transChange>without</transChange> form.",
+        "Jesus wept.",
+    ]
     spanish = ['<w lemma="x">EN el principio</w> crió Dios.', "Título", "Y la tierra estaba desordenada.", ""]
     en, es = ztext_module(english), ztext_module(spanish)
     en_verses, es_verses = read_ztext(en.__getitem__), read_ztext(es.__getitem__)
@@ -157,8 +176,10 @@ def test_read_ztext_and_pair_verses():
 
 def test_read_pairs_file_in_the_tatoeba_layout(tmp_path):
     path = tmp_path / "spa.txt"
-    path.write_text("Go.\tVe.\tCC-BY 2.0 (France) Attribution: tatoeba.org\nno tab here\n\nHi.\t  Hola.  \n"
-                    "\tempty source\n", encoding="utf-8")
+    path.write_text(
+        "Go.\tVe.\tCC-BY 2.0 (France) Attribution: tatoeba.org\nno tab here\n\nHi.\t  Hola.  \n\tempty source\n",
+        encoding="utf-8",
+    )
     pairs, skipped = read_pairs_file(path)
     assert pairs == [("Go.", "Ve."), ("Hi.", "Hola.")] and skipped == 2
     (tmp_path / "bin").write_bytes(b"\x00\x01\x02 binary")
@@ -192,18 +213,22 @@ def test_split_pairs_keeps_one_target_per_source_and_disjoint_splits():
 
 
 def test_char_tokenizer_reserves_specials_and_marks_unknowns():
-    tok = CharTokenizer.build(["may 3", "1999"])
+    tok = CharVocab.build(["may 3", "1999"], SPECIALS)
     ids = tok.encode("may 3")
     assert min(ids) >= 4 and tok.decode(ids) == "may 3"
-    assert tok.encode("mäy") == [tok.index["m"], UNK, tok.index["y"]] and tok.unknown("mäy!") == ["ä", "!"]
+    assert tok.encode("mäy") == [tok.char_to_index["m"], UNK, tok.char_to_index["y"]] and tok.unknown("mäy!") == ["ä", "!"]
     assert tok.decode([BOS, *ids, EOS, PAD]) == "may 3"
-    assert tok.pieces([BOS, tok.index["m"], EOS]) == ["<s>", "m", "</s>"]
+    assert tok.pieces([BOS, tok.char_to_index["m"], EOS]) == ["<s>", "m", "</s>"]
 
 
 def test_piece_tokenizer_round_trips_with_the_reserved_ids():
-    tok = PieceTokenizer(train_pieces(["el gato come pan", "el perro ve el pescado"] * 50, 40))
+    tok = SentencePieceTokenizer(train_sentencepiece(["el gato come pan", "el perro ve el pescado"] * 50, 40, sequence_marks=True))
     assert (tok.processor.pad_id(), tok.processor.unk_id(), tok.processor.bos_id(), tok.processor.eos_id()) == (
-        PAD, UNK, BOS, EOS)
+        PAD,
+        UNK,
+        BOS,
+        EOS,
+    )
     ids = tok.encode("el gato ve el pan")
     assert tok.decode([*ids, EOS]) == "el gato ve el pan"
     assert tok.unknown("el gato 🐈") == ["🐈"]
@@ -214,15 +239,16 @@ def test_piece_tokenizer_round_trips_with_the_reserved_ids():
 
 def network(attention: str = "bahdanau", cell: str = "gru", seed: int = 0) -> Seq2Seq:
     torch.manual_seed(seed)
-    return Seq2Seq(Seq2SeqConfig(12, 9, embed_dim=8, hidden_size=10, cell=cell, attention=attention,
-                                 dropout=0.0)).eval()
+    return Seq2Seq(
+        Seq2SeqConfig(12, 9, embed_dim=8, hidden_size=10, cell=cell, attention=attention, dropout=0.0)
+    ).eval()
 
 
 @pytest.mark.parametrize("attention", ["bahdanau", "luong", "none"])
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
 def test_shapes_and_attention_masking(attention, cell):
     model = network(attention, cell)
-    source, lengths = pad_sources([[4, 5, 6, 7, 8], [4, 9]])
+    source, lengths = pad_batch([[4, 5, 6, 7, 8], [4, 9]])
     memory, state = model.encode(source, lengths)
     assert memory.outputs.shape == (2, 5, 20) and memory.mask.tolist()[1] == [True, True, False, False, False]
     logits, state, weights = model.step(torch.tensor([BOS, BOS]), state, memory)
@@ -241,8 +267,8 @@ def test_shapes_and_attention_masking(attention, cell):
 def test_a_source_reads_the_same_alone_and_padded_in_a_batch(attention):
     model = network(attention, "lstm")
     target_in = torch.tensor([[BOS, 4, 5]])
-    alone = model(*pad_sources([[4, 9]]), target_in)
-    batch = model(*pad_sources([[4, 9], [4, 5, 6, 7, 8, 10]]), target_in.repeat(2, 1))
+    alone = model(*pad_batch([[4, 9]]), target_in)
+    batch = model(*pad_batch([[4, 9], [4, 5, 6, 7, 8, 10]]), target_in.repeat(2, 1))
     assert torch.allclose(alone[0], batch[0], atol=1e-6)
 
 
@@ -323,8 +349,7 @@ def test_length_penalty_and_hypothesis_output():
 def numbers_translator(tmp_path_factory):
     """Number words -> digits, learnt from pairs in a file (the user's own pairs), character level."""
     path = write_pairs(tmp_path_factory.mktemp("numbers") / "numbers.tsv", number_pairs(3000))
-    cfg = tiny_translate_config("dates", pairs_file=str(path), hidden_size=48, n_valid=200, n_test=200,
-                                max_epochs=6)
+    cfg = tiny_translate_config("dates", pairs_file=str(path), hidden_size=48, n_valid=200, n_test=200, max_epochs=6)
     data = load_pair_data(cfg)
     return train_translator(cfg, data), data
 
@@ -376,11 +401,24 @@ def test_evaluate_dates_and_sentences(tiny_translators, numbers_translator):
     tr, data = numbers_translator
     pairs = data.tests["held-out pairs"][:50]
     report = evaluate(tr, pairs)
-    assert set(report) == {"exact_match", "n"} and report["n"] == 50 and report["exact_match"] >= 0.8
+    assert set(report) == {"exact_match", "bleu", "chrf", "n"}  # a model of your own pairs: every metric
+    assert report["n"] == 50 and report["exact_match"] >= 0.8
     assert evaluate(tr, pairs, beam=3)["exact_match"] >= report["exact_match"] - 0.05
     spanish = evaluate(tiny_translators["en-es"], [("the cat eats bread", "el gato come pan")])
     assert set(spanish) == {"bleu", "chrf", "n"} and 0 <= round(spanish["bleu"], 6) <= 100
     assert spanish["chrf"] > 50  # word for word: the tiny model learns it
+
+
+def test_a_character_model_of_your_own_pairs_is_not_held_to_the_dates_rules(numbers_translator, tmp_path):
+    """`train translate --task dates --pairs FILE` trains characters on your data: none of the date generator's
+    limits (an ISO date's 12 tokens, digits required, calendar checks) apply to it, before or after saving."""
+    tr, _ = numbers_translator
+    save_translator(tmp_path / "numbers", tr)
+    for model in (tr, load_translator("dates", tmp_path / "numbers")):
+        assert model.source.kind == "chars" and not model.rules.dates and not model.rules.lowercase
+        assert model.max_output(30) == 70  # twice the input and ten: long outputs are possible
+        assert not translate(model, "seven eight nine").flagged  # no calendar check on "789"
+        translate(model, "no digits here")  # a date model would refuse this text
 
 
 def test_checkpoint_round_trip_and_damage(tmp_path, numbers_translator, tiny_translators):
@@ -391,8 +429,10 @@ def test_checkpoint_round_trip_and_damage(tmp_path, numbers_translator, tiny_tra
     save_translator(tmp_path / "es", tiny_translators["en-es"])
     es = load_translator("en-es", tmp_path / "es")
     assert es.source.kind == "sentencepiece"
-    assert translate(es, "the dog sees the fish").output == translate(
-        tiny_translators["en-es"], "the dog sees the fish").output
+    assert (
+        translate(es, "the dog sees the fish").output
+        == translate(tiny_translators["en-es"], "the dog sees the fish").output
+    )
     with pytest.raises(CheckpointError, match="not 'en-es'"):
         load_translator("en-es", tmp_path / "dates")
     weights = tmp_path / "dates" / "model.safetensors"
@@ -407,8 +447,26 @@ def test_checkpoint_round_trip_and_damage(tmp_path, numbers_translator, tiny_tra
 def test_cli_trains_on_your_pairs_and_evaluates(tmp_path, capsys):
     pairs = write_pairs(tmp_path / "numbers.tsv", number_pairs(600, seed=2))
     out = tmp_path / "model"
-    code = cli.main(["train", "translate", "--task", "dates", "--pairs", str(pairs), "--out", str(out),
-                     "--max-epochs", "1", "--hidden-size", "16", "--embed-dim", "8", "--threads", "1"])
+    code = cli.main(
+        [
+            "train",
+            "translate",
+            "--task",
+            "dates",
+            "--pairs",
+            str(pairs),
+            "--out",
+            str(out),
+            "--max-epochs",
+            "1",
+            "--hidden-size",
+            "16",
+            "--embed-dim",
+            "8",
+            "--threads",
+            "1",
+        ]
+    )
     assert code == 0
     trained = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert set(trained) == {"valid", "test", "stopped"}
@@ -419,14 +477,20 @@ def test_cli_trains_on_your_pairs_and_evaluates(tmp_path, capsys):
     assert report["n"] == 2 and 0 <= report["exact_match"] <= 1 and report["beam"] == 1
 
 
-def test_cli_refuses_what_does_not_apply(tmp_path, capsys):
-    assert cli.main(["train", "translate", "--pooling", "max", "--task", "dates"]) == 2
-    assert "--pooling does not apply" in capsys.readouterr().err
-    assert cli.main(["train", "translate"]) == 2
-    assert "needs --task" in capsys.readouterr().err
-    assert cli.main(["train", "sentiment", "--attention", "none"]) == 2
-    assert cli.main(["eval", "translate", "--task", "dates"]) == 2
-    assert "needs --task dates|en-es and --data" in capsys.readouterr().err
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "translate", "--pooling", "max", "--task", "dates"], "unrecognized arguments: --pooling max"),
+        (["train", "translate"], "required: --task"),
+        (["train", "sentiment", "--attention", "none"], "unrecognized arguments: --attention none"),
+        (["eval", "translate", "--task", "dates"], "required: --data"),
+        (["train", "translate", "--task", "fr-de"], "invalid choice: 'fr-de'"),
+    ],
+)
+def test_cli_refuses_what_does_not_apply(argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(argv)
+    assert info.value.code == 2 and message in capsys.readouterr().err
 
 
 def test_without_the_debian_packages_en_es_says_why_and_dates_still_work(monkeypatch, tmp_path):
@@ -434,6 +498,7 @@ def test_without_the_debian_packages_en_es_says_why_and_dates_still_work(monkeyp
     from textlab.data.sources import SourceError
 
     monkeypatch.setenv("TEXTLAB_CACHE", str(tmp_path / "empty-cache"))
+
     def no_apt(cmd, cwd):
         raise SourceError("`apt-get` is not installed")
 

@@ -14,10 +14,11 @@ half-way fails its hash check on load instead of passing for a good one.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from safetensors import SafetensorError
@@ -29,6 +30,7 @@ from textlab.files import atomic_write_bytes, sha256_file
 FORMAT_VERSION = 1
 WEIGHTS = "model.safetensors"
 MANIFEST = "manifest.json"
+Model = TypeVar("Model")
 
 
 class CheckpointError(RuntimeError):
@@ -111,6 +113,16 @@ def load_checkpoint(folder: Path, kind: str) -> Checkpoint:
         raise CheckpointError(f"{folder} could not be read: {e}; {fix}") from e
     config = side.pop("config")
     return Checkpoint(kind, tensors, config, side, manifest.get("created", ""), blobs)
+
+
+def load_model(folder: Path, kind: str, build: Callable[[Checkpoint], Model]) -> Model:
+    """Read and verify the checkpoint of `kind` in `folder`, then `build` the model from it. A checkpoint whose
+    contents do not fit what `build` expects (a missing key, a wrong shape) raises CheckpointError too."""
+    ckpt = load_checkpoint(folder, kind)
+    try:
+        return build(ckpt)
+    except (KeyError, TypeError, ValueError, RuntimeError) as e:
+        raise CheckpointError(f"{folder} does not fit this version of the {kind} model: {e}") from e
 
 
 def _json_bytes(value: Any) -> bytes:

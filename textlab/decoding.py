@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import torch
 
 from textlab.networks.seq2seq import Memory, Seq2Seq, select_state, start_tokens
-from textlab.text.sequence_tokens import EOS, PAD
+from textlab.text import EOS
+from textlab.text.batches import pad_batch
 
 LENGTH_ALPHA = 0.6  # GNMT's value: 0 ranks by log-probability alone; larger values favour longer outputs
 
@@ -37,20 +38,11 @@ def length_penalty(length: int, alpha: float) -> float:
     return ((5 + length) / 6) ** alpha
 
 
-def pad_sources(sources: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    """A padded (batch, longest) tensor and the lengths; an empty source is read as one padding token."""
-    lengths = torch.tensor([max(len(s), 1) for s in sources])
-    batch = torch.full((len(sources), int(lengths.max())), PAD, dtype=torch.long)
-    for row, ids in enumerate(sources):
-        batch[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-    return batch, lengths
-
-
 @torch.no_grad()
 def greedy(model: Seq2Seq, sources: list[list[int]], max_len: int) -> list[Hypothesis]:
     """The most likely next token at every step, for a batch of sources."""
     model.eval()
-    source, lengths = pad_sources(sources)
+    source, lengths = pad_batch(sources)
     memory, state = model.encode(source, lengths)
     previous = start_tokens(len(sources))
     hyps = [Hypothesis([], 0.0) for _ in sources]
@@ -72,8 +64,9 @@ def greedy(model: Seq2Seq, sources: list[list[int]], max_len: int) -> list[Hypot
 
 
 @torch.no_grad()
-def beam_search(model: Seq2Seq, source: list[int], beam: int, max_len: int, n_best: int | None = None,
-                alpha: float = LENGTH_ALPHA) -> list[Hypothesis]:
+def beam_search(
+    model: Seq2Seq, source: list[int], beam: int, max_len: int, n_best: int | None = None, alpha: float = LENGTH_ALPHA
+) -> list[Hypothesis]:
     """The `n_best` (default `beam`) best hypotheses for one source, best first by length-normalised score.
 
     Search stops once `beam` hypotheses have finished, or after `max_len` tokens; unfinished ones are returned
@@ -82,7 +75,7 @@ def beam_search(model: Seq2Seq, source: list[int], beam: int, max_len: int, n_be
     if beam < 1:
         raise ValueError(f"the beam width must be at least 1, got {beam}")
     model.eval()
-    batch, lengths = pad_sources([source])
+    batch, lengths = pad_batch([source])
     memory, state = model.encode(batch, lengths)
     alive, finished = [Hypothesis([], 0.0)], []
     copies: dict[int, Memory] = {}  # the source's memory once per hypothesis, by number of hypotheses

@@ -1,4 +1,5 @@
-"""Writing files so that a crash never leaves one half-written, and checking them afterwards."""
+"""Files: written so that a crash never leaves one half-written, checked afterwards, read as text with one size
+policy, and handed out for download."""
 
 from __future__ import annotations
 
@@ -33,6 +34,45 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # any file a person uploads to the app (the server refuses larger ones first)
+MAX_LOCAL_FILE_BYTES = 200 * 1024 * 1024  # files the command line reads
+
+
+class TextFileError(ValueError):
+    """A file that cannot be read as text; the message says what to change."""
+
+
+def decode_text(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> str:
+    """The text of a file's bytes: at most `limit` bytes, UTF-8 (a byte-order mark is dropped) or UTF-16 with its
+    byte-order mark. Raises TextFileError saying what to change."""
+    if len(data) > limit:
+        raise TextFileError(f"The file is {len(data) / 2**20:.1f} MB; the limit is {limit / 2**20:.0f} MB.")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and b"\x00" in data[:8192]:  # UTF-16 of Latin text holds NULs
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise TextFileError("The file is not valid UTF-16 text; save it as UTF-8.") from None
+    if b"\x00" in data[:8192]:
+        raise TextFileError("This looks like a binary file; upload plain text (save it as UTF-8).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise TextFileError(f"The file is not UTF-8 text (byte {e.start} cannot be read); save it as UTF-8.") from None
+
+
+def read_text_file(path: Path, limit: int = MAX_LOCAL_FILE_BYTES) -> str:
+    """The text of the file at `path` (see `decode_text`); raises TextFileError naming the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise TextFileError(f"{path} is not a file")
+    if path.stat().st_size > limit:
+        raise TextFileError(f"{path} is larger than {limit / 2**20:.0f} MB")
+    try:
+        return decode_text(path.read_bytes(), limit)
+    except TextFileError as e:
+        raise TextFileError(f"{path}: {e}") from None
 
 
 _DOWNLOADS: list[Path] = []  # this process's folder for files handed to users, made on first use

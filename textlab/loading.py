@@ -1,13 +1,12 @@
 """A model the app serves: loaded from its checkpoint, or trained in the background when that cannot be used.
 
 The app starts serving at once; each tab asks its slot for the model and shows the slot's status until it is
-ready. Nothing here knows about Gradio or about any one model.
+ready. Nothing here knows about Gradio or about any one model: a slot is made from a capability's task.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,8 +14,10 @@ from typing import Generic, TypeVar
 
 import torch
 
+from textlab.capabilities import Capability, Report, Task
 from textlab.checkpoints import CheckpointError
 from textlab.data.sources import SourceError
+from textlab.settings import training_threads
 
 log = logging.getLogger("textlab")
 # One background training at a time: several at once would split the CPU inside each one's time budget, and torch's
@@ -35,6 +36,11 @@ class SlotStatus:
     @property
     def ready(self) -> bool:
         return self.state == "ready"
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more will happen without a restart: ready, or failed."""
+        return self.state in ("ready", "failed")
 
 
 class ModelSlot(Generic[Model]):
@@ -104,16 +110,18 @@ class ModelSlot(Generic[Model]):
             except SourceError:  # the reason names server paths and URLs: the log gets it, the page the gist
                 log.exception("%s: its training data could not be fetched", self.name)
                 self._status = SlotStatus(
-                    "failed", f"The {self.name} model could not be trained: its training data could not be fetched "
+                    "failed",
+                    f"The {self.name} model could not be trained: its training data could not be fetched "
                     "(the server needs to reach PyPI and the Debian mirrors once, or to find the data in its cache; "
-                    "the server log names the source). Restart the app to try again."
+                    "the server log names the source). Restart the app to try again.",
                 )
                 return
             except Exception:
                 log.exception("%s: training failed", self.name)
                 self._status = SlotStatus(
-                    "failed", f"The {self.name} model could not be trained (the server log says why). Restart the "
-                    "app to try again."
+                    "failed",
+                    f"The {self.name} model could not be trained (the server log says why). Restart the "
+                    "app to try again.",
                 )
                 return
         if replace:
@@ -123,6 +131,16 @@ class ModelSlot(Generic[Model]):
                 log.exception("%s: the trained model could not be saved; serving it from memory", self.name)
         self._model = model
         self._status = SlotStatus("ready", f"The {self.name} model is ready (trained just now: {reason}).")
+
+
+def slot_for(capability: Capability, task: Task) -> ModelSlot:
+    """The slot of one task: its checkpoint folder, or its quick model trained and saved there."""
+    return ModelSlot(
+        task.title,
+        lambda: capability.load(task, None),
+        lambda progress: capability.train(task.quick(), Report(progress=progress)),
+        lambda model: capability.save(task.path(), model),
+    )
 
 
 def _on_every_core(train: Callable[[Progress], Model], progress: Progress) -> Model:
@@ -138,13 +156,3 @@ def _on_every_core(train: Callable[[Progress], Model], progress: Progress) -> Mo
         return train(progress)
     finally:
         torch.set_num_threads(threads)
-
-
-def training_threads() -> int:
-    """`$OMP_NUM_THREADS` where set, else the cores this process may run on (the machine's where the system cannot
-    say, as on macOS)."""
-    if os.environ.get("OMP_NUM_THREADS", "").strip().isdigit():
-        return max(int(os.environ["OMP_NUM_THREADS"]), 1)
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1

@@ -32,8 +32,13 @@ def classification_report(truth: Sequence[int], predicted: Sequence[int], labels
         "macro_f1": float(f1[present].mean()),
         "n": len(truth),
         "per_class": {
-            label: {"precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]),
-                    "support": int(support[i])}
-            for i, label in enumerate(labels) if present[i]
+            label: {
+                "precision": float(precision[i]),
+                "recall": float(recall[i]),
+                "f1": float(f1[i]),
+                "support": int(support[i]),
+            }
+            for i, label in enumerate(labels)
+            if present[i]
         },
     }

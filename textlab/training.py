@@ -1,20 +1,43 @@
-"""The one training loop every model shares: Adam, gradient clipping, learning-rate decay on plateau, early stopping
-on validation, a time budget, and a history per epoch."""
+"""The one training loop every model shares: Adam (or SGD), gradient clipping, learning-rate decay on plateau, early
+stopping on validation, a time budget, and a history per epoch.
+
+`train_steps` is the loop as a generator of events (a `Step` after every step, an `EpochRecord` after every epoch),
+so that the app can draw curves and the Lab can run several trainings side by side; `fit` drives it with callbacks,
+for the command line's progress bar.
+"""
 
 from __future__ import annotations
 
 import copy
+import itertools
 import math
+import platform
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
-from textlab.config import TrainConfig
+from textlab.text.batches import count_tbptt_batches, tbptt_batches
+
+
+@dataclass
+class TrainConfig:
+    lr: float = 2e-3  # initial learning rate
+    max_epochs: int = 30  # passes over the training data at most
+    optimizer: Literal["adam", "sgd"] = "adam"  # sgd: with momentum 0.9
+    clip_norm: float = 1.0  # gradients rescaled to at most this global norm; 0 turns clipping off
+    clip_value: float = 0.0  # each gradient element clipped to [-clip_value, clip_value]; 0 turns it off
+    patience: int = 3  # stop after this many epochs without a better validation loss; 0 never stops early
+    lr_decay: float = 0.5  # learning rate multiplied by this after an epoch without improvement
+    time_budget_s: float | None = field(default=None, metadata={"flag": "time-budget"})  # stop after this many seconds
+    weight_decay: float = 0.0
+    seed: int = 0  # torch's random seed for the weights and dropout
 
 
 @dataclass
@@ -23,7 +46,8 @@ class Step:
     step: int  # within the epoch, from 1
     steps_in_epoch: int | None
     loss: float
-    elapsed_s: float
+    grad_norm: float  # before clipping
+    elapsed_s: float  # seconds of training so far (time spent away from the loop, between events, not counted)
     budget_s: float | None
 
 
@@ -52,6 +76,9 @@ class History:
         return asdict(self)
 
 
+Event = Step | EpochRecord
+
+
 def progress_reporter(progress: Callable[[float, str], None], max_epochs: int) -> Callable[[Step], None]:
     """An `on_step` that reports the fraction done (of the time budget, else of the epochs) and the loss."""
 
@@ -76,7 +103,39 @@ def fit(
     on_epoch: Callable[[EpochRecord], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> History:
-    """Train `model` in place and leave it holding the weights of its best validation epoch.
+    """Train `model` in place (see `train_steps`), calling `on_step` and `on_epoch` as it goes."""
+    return drive(
+        train_steps(model, cfg, train_batches, step_loss, evaluate, steps_per_epoch, should_stop), on_step, on_epoch
+    )
+
+
+def drive(
+    events: Generator[Event, None, History],
+    on_step: Callable[[Step], None] | None = None,
+    on_epoch: Callable[[EpochRecord], None] | None = None,
+) -> History:
+    """Run a training (`train_steps`, `stream_steps`) to its end, calling back on its events; its History."""
+    while True:
+        try:
+            event = next(events)
+        except StopIteration as done:
+            return done.value
+        callback = on_step if isinstance(event, Step) else on_epoch
+        if callback:
+            callback(event)
+
+
+def train_steps(
+    model: nn.Module,
+    cfg: TrainConfig,
+    train_batches: Callable[[], Iterable[Any]],
+    step_loss: Callable[[Any], torch.Tensor],
+    evaluate: Callable[[], dict[str, float]],
+    steps_per_epoch: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Generator[Event, None, History]:
+    """Train `model` in place, yielding a Step after every step and an EpochRecord after every epoch; return the
+    History, the model holding the weights of its best validation epoch.
 
     Args:
         train_batches: called once per epoch; yields whatever `step_loss` takes.
@@ -85,50 +144,32 @@ def fit(
         should_stop: polled every step; True ends training after evaluating the epoch so far.
     """
     torch.manual_seed(cfg.seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    optimizer = _optimizer(model, cfg)
     history, best_loss, best_state, stale = History(), math.inf, None, 0
-    start = time.monotonic()
+    clock = _Clock()
     for epoch in range(1, cfg.max_epochs + 1):
-        epoch_start, total, count = time.monotonic(), 0.0, 0
+        epoch_start, total, count = clock.elapsed(), 0.0, 0
         model.train()
         for batch in train_batches():
-            loss = step_loss(batch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.clip_norm > 0:
-                nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
-            optimizer.step()
-            total, count = total + loss.item(), count + 1
-            elapsed = time.monotonic() - start
-            if on_step:
-                on_step(Step(epoch, count, steps_per_epoch, loss.item(), elapsed, cfg.time_budget_s))
-            if cfg.time_budget_s is not None and elapsed >= cfg.time_budget_s:
-                history.stopped = f"time budget of {cfg.time_budget_s:.0f} s reached"
-            elif should_stop and should_stop():
-                history.stopped = "stopped on request"
+            loss, norm = _step(model, cfg, optimizer, step_loss(batch))
+            total, count = total + loss, count + 1
+            yield from clock.hold(Step(epoch, count, steps_per_epoch, loss, norm, clock.elapsed(), cfg.time_budget_s))
+            history.stopped = _stop_reason(cfg, clock.elapsed(), should_stop)
             if history.stopped:
                 break
         if count == 0:
             raise ValueError("the training data gave no batches: it is shorter than one batch")
-
-        model.eval()
-        with torch.no_grad():
-            metrics = dict(evaluate())
-        record = EpochRecord(
-            epoch, total / count, metrics.pop("loss"), optimizer.param_groups[0]["lr"],
-            time.monotonic() - epoch_start, metrics,
-        )
-        history.epochs.append(record)
-        if on_epoch:
-            on_epoch(record)
+        record = _validate(model, evaluate, epoch, total / count, optimizer, clock.elapsed() - epoch_start)
+        yield from clock.hold(record)
         if record.valid_loss < best_loss:
             best_loss, best_state, stale, history.best_epoch = record.valid_loss, _copy(model), 0, epoch
         else:
             stale += 1
             for group in optimizer.param_groups:
                 group["lr"] *= cfg.lr_decay
-            if stale >= cfg.patience:
+            if cfg.patience and stale >= cfg.patience:
                 history.stopped = f"no validation improvement for {stale} epochs"
+        history.epochs.append(record)
         if history.stopped:
             break
     else:
@@ -136,12 +177,115 @@ def fit(
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
-    history.seconds = time.monotonic() - start
+    history.seconds = clock.elapsed()
     return history
+
+
+class _Clock:
+    """Seconds of training: the time the loop itself runs, not the time a caller holds an event before asking for
+    the next one (the Lab runs several trainings in turn, the app draws curves)."""
+
+    def __init__(self) -> None:
+        self.total, self.since = 0.0, time.monotonic()
+
+    def elapsed(self) -> float:
+        return self.total + (time.monotonic() - self.since if self.since is not None else 0.0)
+
+    def hold(self, event: Event) -> Iterator[Event]:
+        """Yield `event` with the clock stopped until the caller asks for the next one."""
+        self.total, self.since = self.elapsed(), None
+        yield event
+        self.since = time.monotonic()
+
+
+def _optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
+    params = [p for p in model.parameters() if p.requires_grad]
+    if cfg.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=cfg.lr, momentum=0.9, weight_decay=cfg.weight_decay)
+    if cfg.optimizer == "adam":
+        return torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    raise ValueError(f"optimizer must be 'adam' or 'sgd', got {cfg.optimizer!r}")
+
+
+def _step(
+    model: nn.Module, cfg: TrainConfig, optimizer: torch.optim.Optimizer, loss: torch.Tensor
+) -> tuple[float, float]:
+    """One optimiser step on `loss`; the loss and the gradient norm before clipping."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    params = [p for p in model.parameters() if p.grad is not None]
+    norm = nn.utils.clip_grad_norm_(params, cfg.clip_norm if cfg.clip_norm > 0 else math.inf).item()
+    if cfg.clip_value > 0:
+        nn.utils.clip_grad_value_(params, cfg.clip_value)
+    optimizer.step()
+    return loss.item(), norm
+
+
+def _stop_reason(cfg: TrainConfig, elapsed: float, should_stop: Callable[[], bool] | None) -> str:
+    if cfg.time_budget_s is not None and elapsed >= cfg.time_budget_s:
+        return f"time budget of {cfg.time_budget_s:.0f} s reached"
+    if should_stop and should_stop():
+        return "stopped on request"
+    return ""
+
+
+def _validate(
+    model: nn.Module,
+    evaluate: Callable[[], dict[str, float]],
+    epoch: int,
+    train_loss: float,
+    optimizer: torch.optim.Optimizer,
+    seconds: float,
+) -> EpochRecord:
+    model.eval()
+    with torch.no_grad():
+        metrics = dict(evaluate())
+    return EpochRecord(epoch, train_loss, metrics.pop("loss"), optimizer.param_groups[0]["lr"], seconds, metrics)
 
 
 def _copy(model: nn.Module) -> dict[str, torch.Tensor]:
     return copy.deepcopy(model.state_dict())
+
+
+def stream_steps(
+    model: nn.Module,
+    cfg: TrainConfig,
+    rows: torch.Tensor,
+    seq_len: int,
+    evaluate: Callable[[], dict[str, float]],
+    epoch_s: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Generator[Event, None, History]:
+    """`train_steps` for a recurrent language model (`model(x, state) -> (logits, state)`) on one long stream cut
+    into rows (`text.batches.batchify`), read `seq_len` steps at a time with the state carried from one window to
+    the next (truncated backpropagation through time).
+
+    With `epoch_s`, an "epoch" ends after that many seconds of training too, and the next one goes on where it left
+    off: validation (and whatever the caller does with an epoch) every few seconds, however long the text.
+    """
+    state, position = None, 0
+    windows = count_tbptt_batches(rows, seq_len)
+
+    def batches() -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        nonlocal state, position
+        start = time.monotonic()
+        for window in itertools.islice(tbptt_batches(rows, seq_len), position, None):
+            if position == 0:
+                state = None  # each pass over the text starts the rows afresh
+            position = (position + 1) % windows
+            yield window
+            if epoch_s is not None and time.monotonic() - start >= epoch_s:
+                return
+
+    def step_loss(batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        nonlocal state
+        x, y = batch
+        if state is not None:
+            state = tuple(s.detach() for s in state)  # truncate backpropagation at the window's start
+        logits, state = model(x, state)
+        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+
+    return (yield from train_steps(model, cfg, batches, step_loss, evaluate, None if epoch_s else windows, should_stop))
 
 
 def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> Iterator[list[int]]:
@@ -156,3 +300,11 @@ def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> I
         batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
     rng.shuffle(batches)
     yield from batches
+
+
+def provenance() -> dict[str, str]:
+    """When and where a model was trained, for its card (every capability writes the same two keys)."""
+    return {
+        "trained": datetime.now(UTC).isoformat(timespec="seconds"),
+        "trained_on": f"{platform.machine()} {torch.get_num_threads()} threads, torch {torch.__version__}",
+    }

@@ -25,25 +25,62 @@ LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "es_ES", "it_IT", "pt_BR", "nl_NL
 WORD_FORMATS = ("medium", "long", "full", "d MMMM y", "d MMM y", "EEE d MMM y", "EEEE d MMMM y")
 # (locale, pattern): the only numeric layouts, each with one reading
 NUMERIC_FORMATS = (
-    ("en_US", "M/d/y"), ("en_US", "MM/dd/y"), ("en_US", "M/d/yy"), ("en_US", "MM/dd/yy"),
-    ("de_DE", "d.M.y"), ("de_DE", "dd.MM.y"), ("de_DE", "dd.MM.yy"),
+    ("en_US", "M/d/y"),
+    ("en_US", "MM/dd/y"),
+    ("en_US", "M/d/yy"),
+    ("en_US", "MM/dd/yy"),
+    ("de_DE", "d.M.y"),
+    ("de_DE", "dd.MM.y"),
+    ("de_DE", "dd.MM.yy"),
     ("en_US", "y-MM-dd"),
 )
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # English forms people type. {Month} full name, {Mon} three letters (or "Sept"), {d} day ({dd} two digits),
 # {ord} 3rd, {y} year.
 ENGLISH_TEMPLATES = (
-    "{Month} {d}, {y}", "{Month} {d} {y}", "{d} {Month} {y}", "{Mon} {d}, {y}", "{Mon} {d} {y}", "{d} {Mon} {y}",
-    "{Month} {ord}, {y}", "{Month} {ord} {y}", "{ord} {Month} {y}", "{ord} {Mon} {y}", "{Mon} {ord}, {y}",
-    "the {ord} of {Month} {y}", "the {ord} of {Month}, {y}", "{ord} of {Month} {y}", "the {ord} of {Mon} {y}",
-    "{y}-{Mon}-{dd}", "{d}/{Mon}/{y}", "{Mon}-{d}-{y}",
+    "{Month} {d}, {y}",
+    "{Month} {d} {y}",
+    "{d} {Month} {y}",
+    "{Mon} {d}, {y}",
+    "{Mon} {d} {y}",
+    "{d} {Mon} {y}",
+    "{Month} {ord}, {y}",
+    "{Month} {ord} {y}",
+    "{ord} {Month} {y}",
+    "{ord} {Mon} {y}",
+    "{Mon} {ord}, {y}",
+    "the {ord} of {Month} {y}",
+    "the {ord} of {Month}, {y}",
+    "{ord} of {Month} {y}",
+    "the {ord} of {Mon} {y}",
+    "{y}-{Mon}-{dd}",
+    "{d}/{Mon}/{y}",
+    "{Mon}-{d}-{y}",
 )
 # Natural English forms the generator never produces: the held-out check of how well the model generalises.
 NATURAL_TEMPLATES = (
-    "{Month} the {ord}, {y}", "{d}-{Mon}-{y}", "{y} {Month} {d}", "the {ord} day of {Month}, {y}",
-    "{Month} {ord} of {y}", "{Weekday} the {ord} of {Month} {y}", "{Mon}. {d}, {y}", "{d} {Month}, {y}",
+    "{Month} the {ord}, {y}",
+    "{d}-{Mon}-{y}",
+    "{y} {Month} {d}",
+    "the {ord} day of {Month}, {y}",
+    "{Month} {ord} of {y}",
+    "{Weekday} the {ord} of {Month} {y}",
+    "{Mon}. {d}, {y}",
+    "{d} {Month}, {y}",
     "{Month}, {d} {y}",
 )
 
@@ -61,7 +98,12 @@ def english_date(day: dt.date, template: str, rng: random.Random) -> str:
     month = MONTHS[day.month - 1]
     short = "Sept" if day.month == 9 and rng.random() < 0.3 else month[:3]
     return template.format(
-        Month=month, Mon=short, d=day.day, dd=f"{day.day:02d}", ord=ordinal(day.day), y=day.year,
+        Month=month,
+        Mon=short,
+        d=day.day,
+        dd=f"{day.day:02d}",
+        ord=ordinal(day.day),
+        y=day.year,
         yy=f"{day.year % 100:02d}",
         Weekday=WEEKDAYS[day.weekday()],
     )
@@ -108,8 +150,12 @@ def random_days(n: int, seed: int) -> list[dt.date]:
     return [fake.date_between_dates(FIRST, LAST) for _ in range(n)]
 
 
-def generate_pairs(n: int, seed: int, exclude: set[str] | frozenset[str] = frozenset(),
-                   write: Callable[[dt.date, random.Random], str | None] = generated_source) -> list[tuple[str, str]]:
+def generate_pairs(
+    n: int,
+    seed: int,
+    exclude: set[str] | frozenset[str] = frozenset(),
+    write: Callable[[dt.date, random.Random], str | None] = generated_source,
+) -> list[tuple[str, str]]:
     """`n` distinct (source, ISO date) pairs, none of whose sources is in `exclude`.
 
     Raises ValueError if two dates came out written the same way: the formats would then be ambiguous.

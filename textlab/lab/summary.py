@@ -2,8 +2,8 @@
 counts side by side.
 
 Keras keeps one bias vector per gate; PyTorch keeps two (input-to-hidden and hidden-to-hidden), so a PyTorch cell
-has `gates x units` more parameters. The seed's GRU counts are Keras' original layout (`reset_after=False`); Keras 2.3
-and later default to `reset_after=True`, which has PyTorch's two biases. The PyTorch column is counted on real
+has `gates x units` more parameters. The study notes' GRU counts are Keras' original layout (`reset_after=False`);
+Keras 2.3 and later default to `reset_after=True`, which has PyTorch's two biases. The PyTorch column is counted on real
 `torch.nn` modules built from the same choices.
 """
 
@@ -43,8 +43,11 @@ class ModelSpec:
             raise BuilderError(f"The cell must be one of {', '.join(CELLS)}; got {self.cell!r}.")
         if self.input not in INPUTS:
             raise BuilderError(f"The input must be one of {', '.join(INPUTS)}; got {self.input!r}.")
-        for name, value, high in (("layers", self.layers, MAX_LAYERS), ("units", self.units, MAX_UNITS),
-                                  ("output units", self.head_units, MAX_VOCAB)):
+        for name, value, high in (
+            ("layers", self.layers, MAX_LAYERS),
+            ("units", self.units, MAX_UNITS),
+            ("output units", self.head_units, MAX_VOCAB),
+        ):
             if not isinstance(value, int) or not 1 <= value <= high:
                 raise BuilderError(f"{name.capitalize()} must be a whole number from 1 to {high:,}; got {value!r}.")
         high = MAX_FEATURES if self.input == "features" else MAX_VOCAB
@@ -91,8 +94,14 @@ def summarize(spec: ModelSpec) -> list[Row]:
     rows = []
     if spec.input == "embedding":
         params = spec.features * spec.embed_dim
-        rows.append(Row("embedding (Embedding)", f"(None, {steps}, {spec.embed_dim})", params,
-                        _count(nn.Embedding(spec.features, spec.embed_dim, device="meta"))))
+        rows.append(
+            Row(
+                "embedding (Embedding)",
+                f"(None, {steps}, {spec.embed_dim})",
+                params,
+                _count(nn.Embedding(spec.features, spec.embed_dim, device="meta")),
+            )
+        )
         width = spec.embed_dim
     else:
         width = spec.features
@@ -120,7 +129,10 @@ def summary_text(spec: ModelSpec, rows: list[Row]) -> str:
     for row in rows:
         lines.append(f"{row.layer:<38}{row.output_shape:<22}{row.keras:>17,}{row.pytorch:>16,}")
     keras_total, torch_total = sum(r.keras for r in rows), sum(r.pytorch for r in rows)
-    layout = "reset_after=True" if spec.gru_reset_after else "reset_after=False, the seed's layout"
-    lines += ["=" * 93, f"Total params: {keras_total:,} (Keras{', GRU ' + layout if spec.cell == 'GRU' else ''})",
-              f"PyTorch: {torch_total:,} ({torch_total - keras_total:+,}: two bias vectors per gate)"]
+    layout = "reset_after=True" if spec.gru_reset_after else "reset_after=False, the study notes' layout"
+    lines += [
+        "=" * 93,
+        f"Total params: {keras_total:,} (Keras{', GRU ' + layout if spec.cell == 'GRU' else ''})",
+        f"PyTorch: {torch_total:,} ({torch_total - keras_total:+,}: two bias vectors per gate)",
+    ]
     return "\n".join(lines)

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from textlab.text.sequence_tokens import BOS, PAD
+from textlab.text import BOS, PAD
 
 ATTENTIONS = ("bahdanau", "luong", "none")
 CELLS = ("gru", "lstm")
@@ -69,8 +69,14 @@ class Seq2Seq(nn.Module):
         rnn = nn.GRU if cfg.cell == "gru" else nn.LSTM
         self.source_embed = nn.Embedding(cfg.source_vocab, e, padding_idx=PAD)
         self.target_embed = nn.Embedding(cfg.target_vocab, e, padding_idx=PAD)
-        self.encoder = rnn(e, h, cfg.num_layers, batch_first=True, bidirectional=True,
-                           dropout=cfg.dropout if cfg.num_layers > 1 else 0.0)
+        self.encoder = rnn(
+            e,
+            h,
+            cfg.num_layers,
+            batch_first=True,
+            bidirectional=True,
+            dropout=cfg.dropout if cfg.num_layers > 1 else 0.0,
+        )
         self.bridge = nn.Linear(2 * h, h)  # final encoder states -> the decoder's first state
         feeds_context = cfg.attention in ("bahdanau", "none")
         self.decoder = rnn(e + 2 * h if feeds_context else e, h, batch_first=True)

@@ -1,4 +1,6 @@
-"""Words: the normalisation the classifiers apply, the seed's word vocabulary with `<UKN/>`, and `pad_sequences`."""
+"""Words: the normalisation every word reader applies, the word tokens the word vectors learn from and are asked
+about, the study notes' word vocabulary with `<UKN/>` (and the classifiers' tokenizer built on it), and
+`pad_sequences`."""
 
 from __future__ import annotations
 
@@ -7,11 +9,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
-PAD, UNKNOWN = "<PAD/>", "<UKN/>"
+PAD_WORD, UNKNOWN_WORD = "<PAD/>", "<UKN/>"  # ids 0 and 1, as `textlab.text.PAD` and `UNK`
 _MARKUP = re.compile(r"<br\s*/?>|<[a-z]+\s*/?>|</[a-z]+>", re.IGNORECASE)  # IMDB's <br /> and friends
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")  # and lone surrogates
 _WORD = re.compile(r"\S+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # "rock'n'roll" and "don't" stay one token
 _NOT_LETTER = re.compile(r"[^a-z]+")
 
 
@@ -40,9 +44,15 @@ def normalise(text: str, letters_only: bool = False) -> str:
     return " ".join(form for _, _, form in text_words(text, letters_only))
 
 
+def word_tokens(text: str) -> list[str]:
+    """The word-vector tokens of `text`: runs of lower-case letters and digits, apostrophes inside a word kept
+    ("don't", "rock'n'roll"), everything else a separator. The vectors learn from these and are asked about these."""
+    return _TOKEN.findall(normalise(text.replace("\u2019", "'")))
+
+
 @dataclass(frozen=True)
 class WordVocab:
-    """The seed's vocabulary: `index_to_word` sorted, index 0 for padding and 1 for `<UKN/>` (unknown words)."""
+    """The study notes' vocabulary: `index_to_word` sorted, index 0 for padding and 1 for `<UKN/>` (unknown words)."""
 
     index_to_word: tuple[str, ...]
 
@@ -50,9 +60,12 @@ class WordVocab:
     def build(cls, texts: Iterable[str], max_size: int | None = None, min_count: int = 1) -> WordVocab:
         """The `max_size` most frequent words seen at least `min_count` times (all of them when None), sorted."""
         counts = Counter(word for text in texts for word in text.split())
-        frequent = [w for w, n in counts.most_common(None if max_size is None else max(max_size - 2, 0))
-                    if n >= min_count and w not in (PAD, UNKNOWN)]
-        return cls((PAD, UNKNOWN, *sorted(frequent)))
+        frequent = [
+            w
+            for w, n in counts.most_common(None if max_size is None else max(max_size - 2, 0))
+            if n >= min_count and w not in (PAD_WORD, UNKNOWN_WORD)
+        ]
+        return cls((PAD_WORD, UNKNOWN_WORD, *sorted(frequent)))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "word_to_index", {w: i for i, w in enumerate(self.index_to_word)})
@@ -61,11 +74,11 @@ class WordVocab:
         return len(self.index_to_word)
 
     def encode(self, words: Sequence[str]) -> list[int]:
-        unknown = self.word_to_index[UNKNOWN]
+        unknown = self.word_to_index[UNKNOWN_WORD]
         return [self.word_to_index.get(w, unknown) for w in words]
 
     def decode(self, indices: Sequence[int]) -> list[str]:
-        return [self.index_to_word[i] if 0 <= i < len(self) else UNKNOWN for i in indices]
+        return [self.index_to_word[i] if 0 <= i < len(self) else UNKNOWN_WORD for i in indices]
 
 
 def pad_sequences(
@@ -95,3 +108,32 @@ def pad_sequences(
         fill = [value] * (maxlen - len(seq))
         padded.append(fill + seq if padding == "pre" else seq + fill)
     return padded
+
+
+class WordTokenizer:
+    """The study notes' `word_to_index` with `<UKN/>` as a classifier's tokenizer: one id per word."""
+
+    kind: ClassVar[str] = "words"
+
+    def __init__(self, vocab: WordVocab):
+        self.vocab = vocab
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.vocab)
+
+    def encode_words(self, words: Sequence[str]) -> list[list[int]]:
+        """One id per word; a normalised form may hold several ("don t")."""
+        return [self.vocab.encode(word.split()) for word in words]
+
+    def encode_text(self, words: Sequence[str]) -> tuple[list[int], list[int]]:
+        """The ids of the words, and for each id the index of its word."""
+        return flatten_by_word(self.encode_words(words))
+
+    def pieces(self, ids: Sequence[int]) -> list[str]:
+        return self.vocab.decode(ids)
+
+
+def flatten_by_word(by_word: list[list[int]]) -> tuple[list[int], list[int]]:
+    """Ids per word -> all ids in order, and for each id the index of its word."""
+    return [i for ids in by_word for i in ids], [word for word, ids in enumerate(by_word) for _ in ids]

@@ -1,14 +1,15 @@
 """The whole app: one tab per capability, each built by its own module.
 
-A new tab is a module with `TITLE`, `slots()` (its models by name, each loading or training in the background)
-and `create_tab(slots)`; add it to TABS and nothing else changes.
+A new tab is a module with `TITLE` and `create_tab(slots)` (every model's slot, by task name); add it to TABS and
+nothing else changes. A new model is a task in its capability's registry: its slot appears here by itself.
 """
 
 from __future__ import annotations
 
 import gradio as gr
 
-from textlab.loading import ModelSlot
+from textlab.capabilities import capabilities
+from textlab.loading import ModelSlot, slot_for
 from textlab.ui import chat_tab, classify_tab, lab_tab, neighbours_tab, translate_tab
 from textlab.ui.common import check_input_types
 
@@ -19,17 +20,17 @@ DESCRIPTION = (
 )
 
 
-def start_slots() -> dict[str, dict[str, ModelSlot]]:
-    """Start loading (or training) every tab's models in the background."""
-    return {tab.__name__: {name: s.start() for name, s in tab.slots().items()} for tab in TABS}
+def start_slots() -> dict[str, ModelSlot]:
+    """Start loading (or training) every task's model in the background."""
+    return {task.name: slot_for(c, task).start() for c in capabilities() for task in c.tasks.values()}
 
 
-def build_app(slots: dict[str, dict[str, ModelSlot]] | None = None) -> gr.Blocks:
+def build_app(slots: dict[str, ModelSlot] | None = None) -> gr.Blocks:
     slots = slots or start_slots()
     with gr.Blocks(title="textlab") as demo:
         gr.Markdown(DESCRIPTION)
         with gr.Tabs():
             for tab in TABS:
-                tab.create_tab(slots[tab.__name__])
+                tab.create_tab(slots)
     check_input_types(demo)
     return demo

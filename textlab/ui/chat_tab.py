@@ -6,20 +6,10 @@ from collections.abc import Iterator
 
 import gradio as gr
 
-from textlab.chat import (
-    DEFAULT_BOT,
-    ChatModel,
-    build_prompt,
-    chat_dir,
-    generate_reply,
-    load_chat_model,
-    model_card,
-    save_chat_model,
-)
-from textlab.chat_training import train_quick_chat
+from textlab.chat.model import DEFAULT_BOT, ChatModel, build_prompt, generate_reply, model_card
 from textlab.loading import ModelSlot
 from textlab.sampling import SamplingConfig
-from textlab.ui.common import at_most_every, status_markdown
+from textlab.ui.common import at_most_every, poll_status, ready_model, status_markdown
 
 TITLE = "Sheldon chat"
 CHAT_STREAMS = 2  # replies streamed at once; more wait in the queue, so that short requests on other tabs stay fast
@@ -33,23 +23,59 @@ EXAMPLES = [  # message, who says it
     ("I just got back from the comic book store.", "Howard"),
 ]
 _SAMPLING = SamplingConfig()
-DEFAULTS = {"temperature": _SAMPLING.temperature, "top_k": _SAMPLING.top_k, "top_p": _SAMPLING.top_p,
-            "max_chars": _SAMPLING.max_chars, "seed": -1}
+DEFAULTS = {
+    "temperature": _SAMPLING.temperature,
+    "top_k": _SAMPLING.top_k,
+    "top_p": _SAMPLING.top_p,
+    "max_chars": _SAMPLING.max_chars,
+    "seed": -1,
+}
 
 
-def slots() -> dict[str, ModelSlot[ChatModel]]:
-    """The chat model: `models/chat`, or a quick one trained in the background."""
-    return {"chat": ModelSlot("chat", load_chat_model, train_quick_chat, lambda m: save_chat_model(chat_dir(), m))}
+def send_message(
+    slot: ModelSlot[ChatModel], message, history, user, bot, temperature, top_k, top_p, max_chars, seed
+) -> Iterator[str]:
+    """The reply to `message`, streamed: the whole text so far, at most 20 times a second."""
+    chat = ready_model(slot)
+    try:
+        sampling = SamplingConfig(
+            temperature=float(temperature),
+            top_k=int(top_k),
+            top_p=float(top_p),
+            max_chars=int(max_chars),
+            seed=None if seed is None or int(seed) < 0 else int(seed),
+        )
+        prompt = build_prompt(chat, _turns(history), _text(message), str(user or ""), str(bot or ""))
+    except (TypeError, ValueError, OverflowError) as e:
+        raise gr.Error(str(e)) from None
+    yield from at_most_every(STREAM_INTERVAL_S, generate_reply(chat, prompt, sampling))
 
 
-def create_tab(slots: dict[str, ModelSlot[ChatModel]]) -> None:
-    """Build the tab inside the current `gr.Blocks`; the slot must have been started."""
+def chat_status(slot: ModelSlot[ChatModel]) -> tuple:
+    """The status (or model card) and both speaker lists, once the model has said who its characters are."""
+    chat = slot.get()
+    speakers = (gr.Dropdown(**speaker_choices(chat, a)) if chat else gr.skip() for a in (False, True))
+    return status_markdown(slot.status, model_card(chat) if chat else ""), *speakers
+
+
+def speaker_choices(chat: ChatModel | None, answering: bool) -> dict:
+    """Dropdown choices: the loaded model's main characters, else the show's; the answerer first by default."""
+    speakers = chat.speakers if chat else MAIN_CHARACTERS
+    bot = chat.card.get("speaker", DEFAULT_BOT) if chat else DEFAULT_BOT
+    if answering:
+        return {"choices": speakers, "value": bot}
+    others = [s for s in speakers if s != bot] or speakers
+    return {"choices": others, "value": others[0]}
+
+
+def create_tab(slots: dict[str, ModelSlot]) -> None:
+    """Build the tab inside the current `gr.Blocks`; the slots must have been started."""
     slot = slots["chat"]
     with gr.Tab(TITLE, id="chat"):
-        status = gr.Markdown(status_markdown(slot.status, _card(slot)), elem_id="chat-status")
+        status = gr.Markdown(chat_status(slot)[0], elem_id="chat-status")
         with gr.Row():
-            user = gr.Dropdown(**_speaker_choices(slot, answering=False), allow_custom_value=True, label="You speak as")
-            bot = gr.Dropdown(**_speaker_choices(slot, answering=True), allow_custom_value=True, label="Who answers")
+            user = gr.Dropdown(**speaker_choices(slot.get(), False), allow_custom_value=True, label="You speak as")
+            bot = gr.Dropdown(**speaker_choices(slot.get(), True), allow_custom_value=True, label="Who answers")
         with gr.Accordion("Sampling", open=False):
             with gr.Row():
                 temperature = gr.Slider(
@@ -62,18 +88,7 @@ def create_tab(slots: dict[str, ModelSlot[ChatModel]]) -> None:
                 seed = gr.Number(DEFAULTS["seed"], precision=0, label="Seed (-1 = a new reply each time)")
 
         def respond(message, history, user, bot, temperature, top_k, top_p, max_chars, seed) -> Iterator[str]:
-            chat = slot.get()
-            if chat is None:
-                raise gr.Error(slot.status.message)
-            try:
-                sampling = SamplingConfig(
-                    temperature=float(temperature), top_k=int(top_k), top_p=float(top_p),
-                    max_chars=int(max_chars), seed=None if seed is None or int(seed) < 0 else int(seed),
-                )
-                prompt = build_prompt(chat, _turns(history), _text(message), str(user or ""), str(bot or ""))
-            except (TypeError, ValueError, OverflowError) as e:
-                raise gr.Error(str(e)) from None
-            yield from at_most_every(STREAM_INTERVAL_S, generate_reply(chat, prompt, sampling))
+            yield from send_message(slot, message, history, user, bot, temperature, top_k, top_p, max_chars, seed)
 
         gr.ChatInterface(
             respond,
@@ -87,35 +102,7 @@ def create_tab(slots: dict[str, ModelSlot[ChatModel]]) -> None:
             fill_height=False,
             concurrency_limit=CHAT_STREAMS,
         )
-
-        # Every page starts polling: the first tick brings the status, card and speakers up to date (the model may
-        # have become ready after this page was built) and stops the timer once the model is ready.
-        timer = gr.Timer(1.0)
-
-        def refresh():
-            ready = slot.status.ready
-            speakers = (gr.Dropdown(**_speaker_choices(slot, a)) if ready else gr.skip() for a in (False, True))
-            return status_markdown(slot.status, _card(slot)), *speakers, gr.Timer(active=not ready)
-
-        timer.tick(
-            refresh, outputs=[status, user, bot, timer], api_visibility="private", show_progress="hidden", queue=False
-        )
-
-
-def _speaker_choices(slot: ModelSlot[ChatModel], answering: bool) -> dict:
-    """Dropdown choices: the loaded model's main characters, else the show's; the answerer first by default."""
-    chat = slot.get()
-    speakers = chat.speakers if chat else MAIN_CHARACTERS
-    bot = chat.card.get("speaker", DEFAULT_BOT) if chat else DEFAULT_BOT
-    if answering:
-        return {"choices": speakers, "value": bot}
-    others = [s for s in speakers if s != bot] or speakers
-    return {"choices": others, "value": others[0]}
-
-
-def _card(slot: ModelSlot[ChatModel]) -> str:
-    chat = slot.get()
-    return model_card(chat) if chat else ""
+        poll_status([slot], lambda: chat_status(slot), [], [status, user, bot])
 
 
 def _text(content) -> str:

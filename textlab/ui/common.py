@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import gradio as gr
 
-from textlab.loading import SlotStatus
+from textlab.loading import ModelSlot, SlotStatus
 
 T = TypeVar("T")
 
@@ -20,6 +20,30 @@ def status_markdown(status: SlotStatus, card: str = "") -> str:
     if status.state == "training" and status.progress is not None:
         return f"**Not ready yet - {status.progress:.0%}.** {status.message}"
     return f"**Not ready yet.** {status.message}"
+
+
+def ready_model(slot: ModelSlot[T]) -> T:
+    """The slot's model, or the slot's status as the error a person sees while it is not ready."""
+    model = slot.get()
+    if model is None:
+        raise gr.Error(slot.status.message)
+    return model
+
+
+def poll_status(slots: Iterable[ModelSlot], refresh: Callable[..., Any], inputs: list, outputs: list) -> None:
+    """Refresh `outputs` once a second with `refresh(*inputs)` (one value, or a tuple of them) until every slot has
+    settled (ready or failed). Every page starts polling: the first tick brings it up to date with a model that
+    became ready after the page was built."""
+    slots = list(slots)
+    timer = gr.Timer(1.0)
+
+    def tick(*values):
+        fresh = refresh(*values)
+        return *(fresh if isinstance(fresh, tuple) else (fresh,)), gr.Timer(
+            active=not all(s.status.settled for s in slots)
+        )
+
+    timer.tick(tick, inputs, [*outputs, timer], api_visibility="private", show_progress="hidden", queue=False)
 
 
 def at_most_every(seconds: float, stream: Iterable[T]) -> Iterator[T]:
@@ -50,11 +74,13 @@ def check_input_types(app: gr.Blocks) -> None:
             block.preprocess = _typed(block, block.preprocess, (bool,), "true or false")
 
 
-def _typed(block: gr.components.Component, preprocess: Callable[[Any], Any], accepts: tuple[type, ...],
-           what: str) -> Callable[[Any], Any]:
+def _typed(
+    block: gr.components.Component, preprocess: Callable[[Any], Any], accepts: tuple[type, ...], what: str
+) -> Callable[[Any], Any]:
     def checked(payload: Any) -> Any:
-        if payload is not None and (not isinstance(payload, accepts) or (bool not in accepts and
-                                                                         isinstance(payload, bool))):
+        if payload is not None and (
+            not isinstance(payload, accepts) or (bool not in accepts and isinstance(payload, bool))
+        ):
             shown = repr(payload)
             shown = shown if len(shown) <= 40 else shown[:37] + "..."
             raise gr.Error(f"{block.label or 'This input'} takes {what}; got {shown}.")

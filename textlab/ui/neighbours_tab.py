@@ -3,43 +3,60 @@
 from __future__ import annotations
 
 import html
+from functools import partial
 
 import gradio as gr
 
 from textlab.loading import ModelSlot
-from textlab.neighbours import (
-    MAX_K,
-    NeighboursError,
-    WordMap,
-    WordVectors,
-    analogy,
-    load_word_vectors,
-    model_card,
-    most_similar,
-    neighbours_dir,
-    odd_one_out,
-    save_word_vectors,
-    similarity,
-    word_map,
-)
-from textlab.neighbours_training import train_quick_vectors
-from textlab.ui.common import status_markdown
+from textlab.neighbours.queries import MAX_K, WordMap, analogy, most_similar, odd_one_out, similarity, word_map
+from textlab.neighbours.vectors import NeighboursError, WordVectors, model_card
+from textlab.ui.common import poll_status, ready_model, status_markdown
 
 TITLE = "Neighbours"
 WORDS_OF_INTEREST = ["bazinga", "penny", "universe", "spock", "brain"]
-ANALOGIES = [("leonard", "penny", "howard"), ("boy", "girl", "man"), ("walk", "walked", "go"),
-             ("windows", "microsoft", "mac"), ("good", "better", "bad")]
+ANALOGIES = [
+    ("leonard", "penny", "howard"),
+    ("boy", "girl", "man"),
+    ("walk", "walked", "go"),
+    ("windows", "microsoft", "mac"),
+    ("good", "better", "bad"),
+]
 
 
-def slots() -> dict[str, ModelSlot[WordVectors]]:
-    return {"neighbours": ModelSlot("word vectors", load_word_vectors, train_quick_vectors,
-                                    lambda wv: save_word_vectors(neighbours_dir(), wv))}
+def find_neighbours(slot: ModelSlot[WordVectors], text, k) -> list[list]:
+    return [[w, round(s, 4)] for w, s in _answer(most_similar, ready_model(slot), text, k)]
 
 
-def create_tab(slots: dict[str, ModelSlot[WordVectors]]) -> None:
+def draw_map(slot: ModelSlot[WordVectors], text, method) -> tuple:
+    found = _answer(word_map, ready_model(slot), text, method)
+    rows = [
+        [w, round(x, 4), round(y, 4), g] for w, x, y, g in zip(found.words, found.x, found.y, found.groups, strict=True)
+    ]
+    return svg_map(found), rows, "\n".join(f"- {n}" for n in found.notes)
+
+
+def solve_analogy(slot: ModelSlot[WordVectors], a, b, c) -> list[list]:
+    return [[w, round(s, 4)] for w, s in _answer(analogy, ready_model(slot), a, b, c)]
+
+
+def compare_words(slot: ModelSlot[WordVectors], first, second) -> float:
+    return round(_answer(similarity, ready_model(slot), first, second), 4)
+
+
+def odd_word(slot: ModelSlot[WordVectors], text) -> str:
+    word, unknown = _answer(odd_one_out, ready_model(slot), text)
+    return word + (f"  (not in the vocabulary: {', '.join(unknown)})" if unknown else "")
+
+
+def vectors_status(slot: ModelSlot[WordVectors]) -> str:
+    wv = slot.get()
+    return status_markdown(slot.status, model_card(wv) if wv else "")
+
+
+def create_tab(slots: dict[str, ModelSlot]) -> None:
     slot = slots["neighbours"]
     with gr.Tab(TITLE, id="neighbours"):
-        status = gr.Markdown(_status(slot), elem_id="neighbours-status")
+        status = gr.Markdown(vectors_status(slot), elem_id="neighbours-status")
         with gr.Row():
             with gr.Column():
                 word = gr.Textbox(label="Word", value="bazinga", elem_id="neighbours-word")
@@ -47,13 +64,16 @@ def create_tab(slots: dict[str, ModelSlot[WordVectors]]) -> None:
                 find = gr.Button("Find neighbours", variant="primary", elem_id="neighbours-button")
                 gr.Examples([[w] for w in WORDS_OF_INTEREST], inputs=[word], label="Words of interest")
             with gr.Column():
-                table = gr.Dataframe(headers=["word", "cosine similarity"], label="Nearest neighbours",
-                                     elem_id="neighbours-table")
+                table = gr.Dataframe(
+                    headers=["word", "cosine similarity"], label="Nearest neighbours", elem_id="neighbours-table"
+                )
         with gr.Row():
             method = gr.Radio([("PCA", "pca"), ("t-SNE", "tsne")], value="pca", label="Map projection")
-            map_words = gr.Textbox(label="Map: one word (with its neighbours) or a list of words",
-                                   value="penny, leonard, sheldon, physics, chemistry, biology, pizza, burger, cheese",
-                                   elem_id="neighbours-map-words")
+            map_words = gr.Textbox(
+                label="Map: one word (with its neighbours) or a list of words",
+                value="penny, leonard, sheldon, physics, chemistry, biology, pizza, burger, cheese",
+                elem_id="neighbours-map-words",
+            )
             draw = gr.Button("Draw map", elem_id="neighbours-map-button")
         plot = gr.HTML(label="Map of the vector space", elem_id="neighbours-map")
         map_notes = gr.Markdown()
@@ -77,40 +97,44 @@ def create_tab(slots: dict[str, ModelSlot[WordVectors]]) -> None:
                 pick = gr.Button("Odd one out")
                 odd = gr.Textbox(label="Does not belong")
 
-        def neighbours_of(text, k):
-            wv = _ready(slot)
-            return [[w, round(s, 4)] for w, s in _answer(most_similar, wv, text, k)]
-
-        def draw_map(text, method):
-            found = _answer(word_map, _ready(slot), text, method)
-            rows = [[w, round(x, 4), round(y, 4), g]
-                    for w, x, y, g in zip(found.words, found.x, found.y, found.groups, strict=True)]
-            return svg_map(found), rows, "\n".join(f"- {n}" for n in found.notes)
-
-        def solve_analogy(a, b, c):
-            return [[w, round(s, 4)] for w, s in _answer(analogy, _ready(slot), a, b, c)]
-
-        def odd_word(text):
-            word, unknown = _answer(odd_one_out, _ready(slot), text)
-            return word + (f"  (not in the vocabulary: {', '.join(unknown)})" if unknown else "")
-
-        find.click(neighbours_of, [word, k], table, api_name="neighbours",
-                   api_description="The k nearest words by cosine similarity. Inputs: word, k (1-50).")
-        word.submit(neighbours_of, [word, k], table, api_visibility="private")
-        draw.click(draw_map, [map_words, method], [plot, points, map_notes], api_name="word_map",
-                   api_description="2-D positions of a word and its neighbours, or of a list of words. "
-                                   "Inputs: words, method ('pca' or 'tsne').")
-        solve.click(solve_analogy, [a, b, c], answers, api_name="analogy",
-                    api_description="a is to b as c is to ...? Inputs: a, b, c.")
-        compare.click(lambda x, y: _answer(similarity_of, _ready(slot), x, y), [first, second], score,
-                      api_name="similarity", api_description="Cosine similarity of two words.")
-        pick.click(odd_word, group, odd, api_name="odd_one_out",
-                   api_description="The word that does not belong. Input: comma-separated words.")
-
-        timer = gr.Timer(1.0)
-        timer.tick(lambda: (_status(slot), gr.Timer(active=slot.status.state not in ("ready", "failed"))),
-                   outputs=[status, timer],
-                   api_visibility="private", show_progress="hidden", queue=False)
+        find.click(
+            partial(find_neighbours, slot),
+            [word, k],
+            table,
+            api_name="neighbours",
+            api_description="The k nearest words by cosine similarity. Inputs: word, k (1-50).",
+        )
+        word.submit(partial(find_neighbours, slot), [word, k], table, api_visibility="private")
+        draw.click(
+            partial(draw_map, slot),
+            [map_words, method],
+            [plot, points, map_notes],
+            api_name="word_map",
+            api_description="2-D positions of a word and its neighbours, or of a list of words. "
+            "Inputs: words, method ('pca' or 'tsne').",
+        )
+        solve.click(
+            partial(solve_analogy, slot),
+            [a, b, c],
+            answers,
+            api_name="analogy",
+            api_description="a is to b as c is to ...? Inputs: a, b, c.",
+        )
+        compare.click(
+            partial(compare_words, slot),
+            [first, second],
+            score,
+            api_name="similarity",
+            api_description="Cosine similarity of two words.",
+        )
+        pick.click(
+            partial(odd_word, slot),
+            group,
+            odd,
+            api_name="odd_one_out",
+            api_description="The word that does not belong. Input: comma-separated words.",
+        )
+        poll_status([slot], partial(vectors_status, slot), [], [status])
 
 
 def svg_map(found: WordMap, width: int = 860, height: int = 480, margin: int = 40) -> str:
@@ -139,24 +163,8 @@ def svg_map(found: WordMap, width: int = 860, height: int = 480, margin: int = 4
     )
 
 
-def similarity_of(wv: WordVectors, first: str, second: str) -> float:
-    return round(similarity(wv, first, second), 4)
-
-
 def _answer(fn, *args):
     try:
         return fn(*args)
     except NeighboursError as e:
         raise gr.Error(str(e)) from None
-
-
-def _ready(slot: ModelSlot[WordVectors]) -> WordVectors:
-    wv = slot.get()
-    if wv is None:
-        raise gr.Error(slot.status.message)
-    return wv
-
-
-def _status(slot: ModelSlot[WordVectors]) -> str:
-    wv = slot.get()
-    return status_markdown(slot.status, model_card(wv) if wv else "")

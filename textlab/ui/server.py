@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from pathlib import Path
 
 from gradio.utils import get_upload_folder
 
-from textlab.config import REPO_ROOT, env_number, models_dir
-from textlab.data.sources import cache_dir
+from textlab.files import MAX_UPLOAD_BYTES
+from textlab.settings import REPO_ROOT, cache_dir, models_dir, on_a_space, sessions
 from textlab.ui.app import build_app
 
 log = logging.getLogger("textlab")
@@ -26,27 +25,30 @@ def serve(host: str, port: int, share: bool) -> None:
         share=share,
         footer_links=["api"],
         prevent_thread_lock=True,
-        max_file_size="10mb",
+        max_file_size=MAX_UPLOAD_BYTES,
         blocked_paths=blocked_paths(),
         # Gradio keeps about 0.3 MB per session (a copy of every component's config) for its 10,000 most recent
         # sessions by default, and every API call made without a session hash is a new one: 3 GB at worst.
-        state_session_capacity=int(env_number("TEXTLAB_SESSIONS", 1000, 1)),
+        state_session_capacity=sessions(),
     )
     if share:
         if share_url:
             print(f"Public link: {share_url}", flush=True)
         else:
-            print(f"No public link: {no_share_link_reason()}. Still serving at {local_url}", file=sys.stderr,
-                  flush=True)
+            print(
+                f"No public link: {no_share_link_reason()}. Still serving at {local_url}", file=sys.stderr, flush=True
+            )
     demo.block_thread()
 
 
 def no_share_link_reason() -> str:
     """Why Gradio made no share link: it never makes one on a Space, and elsewhere it needs outbound internet."""
-    if os.environ.get("SPACE_ID"):
+    if on_a_space():
         return "this runs on a Hugging Face Space, whose own address is the public link"
-    return ("Gradio's share servers could not be reached from this machine (a share link needs outbound internet "
-            "to gradio.live)")
+    return (
+        "Gradio's share servers could not be reached from this machine (a share link needs outbound internet "
+        "to gradio.live)"
+    )
 
 
 def blocked_paths() -> list[str]:

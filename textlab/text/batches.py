@@ -1,10 +1,13 @@
-"""A long text as a stream of character indices, cut for truncated backpropagation through time."""
+"""Batches: a long text as a stream cut for truncated backpropagation through time, and token lists padded side by
+side."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import torch
+
+from textlab.text import PAD
 
 
 def batchify(ids: torch.Tensor, batch_size: int) -> torch.Tensor:
@@ -26,7 +29,7 @@ def batchify(ids: torch.Tensor, batch_size: int) -> torch.Tensor:
 def tbptt_batches(rows: torch.Tensor, seq_len: int) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """(inputs, targets) windows of `seq_len` steps along the rows of `batchify`; targets are shifted by one.
 
-        rows  a b c d e f g      seq_len 3:   x = a b c   y = b c d,   then  x = d e f   y = e f g
+    rows  a b c d e f g      seq_len 3:   x = a b c   y = b c d,   then  x = d e f   y = e f g
     """
     for i in range(0, rows.size(1) - 1, seq_len):
         n = min(seq_len, rows.size(1) - 1 - i)
@@ -35,3 +38,12 @@ def tbptt_batches(rows: torch.Tensor, seq_len: int) -> Iterator[tuple[torch.Tens
 
 def count_tbptt_batches(rows: torch.Tensor, seq_len: int) -> int:
     return -(-(rows.size(1) - 1) // seq_len)
+
+
+def pad_batch(sequences: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Token lists -> (B, T) ids padded at the end with PAD, and (B,) lengths; an empty list reads as one PAD."""
+    lengths = torch.tensor([max(len(s), 1) for s in sequences])
+    ids = torch.full((len(sequences), int(lengths.max())), PAD, dtype=torch.long)
+    for row, seq in enumerate(sequences):
+        ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+    return ids, lengths

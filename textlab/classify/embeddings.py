@@ -29,8 +29,9 @@ def train_token_vectors(
     """
     logging.getLogger("gensim").setLevel(logging.WARNING)
     sentences = [[str(i) for i in seq] for seq in sequences if seq]
-    model = Word2Vec(sentences, vector_size=dim, window=5, min_count=1, sg=1, negative=5, epochs=epochs,
-                     seed=seed, workers=workers)
+    model = Word2Vec(
+        sentences, vector_size=dim, window=5, min_count=1, sg=1, negative=5, epochs=epochs, seed=seed, workers=workers
+    )
     rng = np.random.default_rng(seed)
     weights = rng.normal(0.0, 0.1, (vocab_size, dim)).astype(np.float32)
     covered = 0

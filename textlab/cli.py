@@ -109,26 +109,18 @@ def _bench_parser(commands) -> None:
 
 
 def _serve_parser(commands) -> None:
+    """Defaults come from the environment when the command runs (see `settings`), not when the parser is built."""
     serve = commands.add_parser("serve", help="serve the app (what `python app.py` does)")
-    serve.add_argument(
-        "--host",
-        default=settings.serve_host(),
-        help="address to listen on (env TEXTLAB_HOST; default 127.0.0.1, 0.0.0.0 for all)",
-    )
-    serve.add_argument(
-        "--port", type=int, default=settings.serve_port(), help="port (env TEXTLAB_PORT or PORT; default 7860)"
-    )
+    serve.add_argument("--host", help="address to listen on (env TEXTLAB_HOST; default 127.0.0.1, 0.0.0.0 for all)")
+    serve.add_argument("--port", type=int, help="port (env TEXTLAB_PORT or PORT; default 7860)")
     serve.add_argument(
         "--share",
         action="store_true",
-        default=settings.serve_share(),
+        default=None,
         help="also ask Gradio for a public share link (env TEXTLAB_SHARE=1)",
     )
     serve.add_argument(
-        "--threads",
-        type=int,
-        default=settings.serve_threads(),
-        help="torch threads per request (env TEXTLAB_TORCH_THREADS; default 1, see the README)",
+        "--threads", type=int, help="torch threads per request (env TEXTLAB_TORCH_THREADS; default 1, see the README)"
     )
     serve.set_defaults(run=_serve)
 
@@ -215,8 +207,9 @@ def run_bench(task: str, argv: list[str]) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    if args.threads < 1:
-        raise ValueError(f"--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got {args.threads}")
+    threads = settings.serve_threads() if args.threads is None else args.threads
+    if threads < 1:
+        raise ValueError(f"--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got {threads}")
     import torch
 
     from textlab.ui.server import serve
@@ -225,9 +218,13 @@ def _serve(args: argparse.Namespace) -> int:
     # threads: with 2, a few dozen concurrent requests put twice as many busy threads on the cores as there are
     # requests. One per request cut translation's p95 under load by about a fifth (BENCHMARKS.md, "serve"); it costs the
     # Lab's "train your own" about a quarter of its steps. A model trained at start-up uses every core (loading.py).
-    torch.set_num_threads(args.threads)
+    torch.set_num_threads(threads)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    serve(args.host, args.port, args.share)
+    serve(
+        args.host or settings.serve_host(),
+        args.port or settings.serve_port(),
+        settings.serve_share() if args.share is None else args.share,
+    )
     return 0
 
 

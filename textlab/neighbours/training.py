@@ -8,7 +8,6 @@ the vectors. Phrase detection (gensim.models.phrases) joins words that belong to
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -25,17 +24,11 @@ from textlab.data.wordnet import wordnet_texts
 from textlab.neighbours.config import NeighboursConfig
 from textlab.neighbours.evaluation import evaluate_vectors
 from textlab.neighbours.vectors import WordVectors
-from textlab.text.words import word_tokens
+from textlab.text.words import sentence_tokens
 from textlab.training import provenance
 
 log = logging.getLogger("textlab")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 Progress = Callable[[float, str], None]
-
-
-def tokenize(text: str) -> list[list[str]]:
-    """The word tokens of `text` (as the vectors are asked about them), one list per sentence."""
-    return [words for part in _SENTENCE_END.split(text) if (words := word_tokens(part))]
 
 
 def build_corpus(cfg: NeighboursConfig) -> tuple[list[list[str]], list[str]]:
@@ -55,7 +48,7 @@ def build_corpus(cfg: NeighboursConfig) -> tuple[list[list[str]], list[str]]:
             continue
         before = sum(map(len, sentences))
         for text in texts:
-            sentences.extend(tokenize(text))
+            sentences.extend(sentence_tokens(text))
         used.append(f"{where}: {sum(map(len, sentences)) - before:,} tokens")
     if not sentences:
         raise SourceError("no text to learn word vectors from: every source failed (see the log)")

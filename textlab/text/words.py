@@ -15,6 +15,7 @@ PAD_WORD, UNKNOWN_WORD = "<PAD/>", "<UKN/>"  # ids 0 and 1, as `textlab.text.PAD
 _MARKUP = re.compile(r"<br\s*/?>|<[a-z]+\s*/?>|</[a-z]+>", re.IGNORECASE)  # IMDB's <br /> and friends
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800-\udfff]")  # and lone surrogates
 _WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # "rock'n'roll" and "don't" stay one token
 _NOT_LETTER = re.compile(r"[^a-z]+")
 
@@ -48,6 +49,12 @@ def word_tokens(text: str) -> list[str]:
     """The word-vector tokens of `text`: runs of lower-case letters and digits, apostrophes inside a word kept
     ("don't", "rock'n'roll"), everything else a separator. The vectors learn from these and are asked about these."""
     return _TOKEN.findall(normalise(text.replace("\u2019", "'")))
+
+
+def sentence_tokens(text: str) -> list[list[str]]:
+    """`word_tokens` of each sentence of `text` (split after . ! ?), empty sentences left out."""
+    parts = _SENTENCE_END.split(normalise(text.replace("\u2019", "'")))
+    return [tokens for part in parts if (tokens := _TOKEN.findall(part))]
 
 
 @dataclass(frozen=True)

@@ -57,84 +57,95 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
     slot = slots["neighbours"]
     with gr.Tab(TITLE, id="neighbours"):
         status = gr.Markdown(vectors_status(slot), elem_id="neighbours-status")
-        with gr.Row():
-            with gr.Column():
-                word = gr.Textbox(label="Word", value="bazinga", elem_id="neighbours-word")
-                k = gr.Slider(1, MAX_K, value=10, step=1, label="How many neighbours")
-                find = gr.Button("Find neighbours", variant="primary", elem_id="neighbours-button")
-                gr.Examples([[w] for w in WORDS_OF_INTEREST], inputs=[word], label="Words of interest")
-            with gr.Column():
-                table = gr.Dataframe(
-                    headers=["word", "cosine similarity"], label="Nearest neighbours", elem_id="neighbours-table"
-                )
-        with gr.Row():
-            method = gr.Radio([("PCA", "pca"), ("t-SNE", "tsne")], value="pca", label="Map projection")
-            map_words = gr.Textbox(
-                label="Map: one word (with its neighbours) or a list of words",
-                value="penny, leonard, sheldon, physics, chemistry, biology, pizza, burger, cheese",
-                elem_id="neighbours-map-words",
-            )
-            draw = gr.Button("Draw map", elem_id="neighbours-map-button")
-        plot = gr.HTML(label="Map of the vector space", elem_id="neighbours-map")
-        map_notes = gr.Markdown()
-        with gr.Accordion("Map coordinates", open=False):
-            points = gr.Dataframe(headers=["word", "x", "y", "group"], elem_id="neighbours-points")
+        _neighbours_section(slot)
+        _map_section(slot)
         with gr.Accordion("Analogies, similarity, odd one out", open=True):
-            with gr.Row():
-                a = gr.Textbox(label="a", value="leonard")
-                b = gr.Textbox(label="is to b", value="penny")
-                c = gr.Textbox(label="as c is to ...", value="howard")
-                solve = gr.Button("Solve analogy", elem_id="analogy-button")
-            answers = gr.Dataframe(headers=["word", "score"], label="b - a + c (3CosMul)", elem_id="analogy-table")
-            gr.Examples([list(t) for t in ANALOGIES], inputs=[a, b, c], label="Analogies")
-            with gr.Row():
-                first = gr.Textbox(label="Word", value="penny")
-                second = gr.Textbox(label="Other word", value="leonard")
-                compare = gr.Button("Similarity")
-                score = gr.Number(label="Cosine similarity", precision=3)
-            with gr.Row():
-                group = gr.Textbox(label="Words (comma-separated)", value="breakfast, cereal, dinner, lunch, physics")
-                pick = gr.Button("Odd one out")
-                odd = gr.Textbox(label="Does not belong")
-
-        find.click(
-            partial(find_neighbours, slot),
-            [word, k],
-            table,
-            api_name="neighbours",
-            api_description="The k nearest words by cosine similarity. Inputs: word, k (1-50).",
-        )
-        word.submit(partial(find_neighbours, slot), [word, k], table, api_visibility="private")
-        draw.click(
-            partial(draw_map, slot),
-            [map_words, method],
-            [plot, points, map_notes],
-            api_name="word_map",
-            api_description="2-D positions of a word and its neighbours, or of a list of words. "
-            "Inputs: words, method ('pca' or 'tsne').",
-        )
-        solve.click(
-            partial(solve_analogy, slot),
-            [a, b, c],
-            answers,
-            api_name="analogy",
-            api_description="a is to b as c is to ...? Inputs: a, b, c.",
-        )
-        compare.click(
-            partial(compare_words, slot),
-            [first, second],
-            score,
-            api_name="similarity",
-            api_description="Cosine similarity of two words.",
-        )
-        pick.click(
-            partial(odd_word, slot),
-            group,
-            odd,
-            api_name="odd_one_out",
-            api_description="The word that does not belong. Input: comma-separated words.",
-        )
+            _relations_section(slot)
         poll_status([slot], partial(vectors_status, slot), [], [status])
+
+
+def _neighbours_section(slot: ModelSlot[WordVectors]) -> None:
+    with gr.Row():
+        with gr.Column():
+            word = gr.Textbox(label="Word", value="bazinga", elem_id="neighbours-word")
+            k = gr.Slider(1, MAX_K, value=10, step=1, label="How many neighbours")
+            find = gr.Button("Find neighbours", variant="primary", elem_id="neighbours-button")
+            gr.Examples([[w] for w in WORDS_OF_INTEREST], inputs=[word], label="Words of interest")
+        with gr.Column():
+            table = gr.Dataframe(
+                headers=["word", "cosine similarity"], label="Nearest neighbours", elem_id="neighbours-table"
+            )
+    find.click(
+        partial(find_neighbours, slot),
+        [word, k],
+        table,
+        api_name="neighbours",
+        api_description="The k nearest words by cosine similarity. Inputs: word, k (1-50).",
+    )
+    word.submit(partial(find_neighbours, slot), [word, k], table, api_visibility="private")
+
+
+def _map_section(slot: ModelSlot[WordVectors]) -> None:
+    with gr.Row():
+        method = gr.Radio([("PCA", "pca"), ("t-SNE", "tsne")], value="pca", label="Map projection")
+        words = gr.Textbox(
+            label="Map: one word (with its neighbours) or a list of words",
+            value="penny, leonard, sheldon, physics, chemistry, biology, pizza, burger, cheese",
+            elem_id="neighbours-map-words",
+        )
+        draw = gr.Button("Draw map", elem_id="neighbours-map-button")
+    plot = gr.HTML(label="Map of the vector space", elem_id="neighbours-map")
+    notes = gr.Markdown()
+    with gr.Accordion("Map coordinates", open=False):
+        points = gr.Dataframe(headers=["word", "x", "y", "group"], elem_id="neighbours-points")
+    draw.click(
+        partial(draw_map, slot),
+        [words, method],
+        [plot, points, notes],
+        api_name="word_map",
+        api_description="2-D positions of a word and its neighbours, or of a list of words. "
+        "Inputs: words, method ('pca' or 'tsne').",
+    )
+
+
+def _relations_section(slot: ModelSlot[WordVectors]) -> None:
+    with gr.Row():
+        a = gr.Textbox(label="a", value="leonard")
+        b = gr.Textbox(label="is to b", value="penny")
+        c = gr.Textbox(label="as c is to ...", value="howard")
+        solve = gr.Button("Solve analogy", elem_id="analogy-button")
+    answers = gr.Dataframe(headers=["word", "score"], label="b - a + c (3CosMul)", elem_id="analogy-table")
+    gr.Examples([list(t) for t in ANALOGIES], inputs=[a, b, c], label="Analogies")
+    with gr.Row():
+        first = gr.Textbox(label="Word", value="penny")
+        second = gr.Textbox(label="Other word", value="leonard")
+        compare = gr.Button("Similarity")
+        score = gr.Number(label="Cosine similarity", precision=3)
+    with gr.Row():
+        group = gr.Textbox(label="Words (comma-separated)", value="breakfast, cereal, dinner, lunch, physics")
+        pick = gr.Button("Odd one out")
+        odd = gr.Textbox(label="Does not belong")
+    solve.click(
+        partial(solve_analogy, slot),
+        [a, b, c],
+        answers,
+        api_name="analogy",
+        api_description="a is to b as c is to ...? Inputs: a, b, c.",
+    )
+    compare.click(
+        partial(compare_words, slot),
+        [first, second],
+        score,
+        api_name="similarity",
+        api_description="Cosine similarity of two words.",
+    )
+    pick.click(
+        partial(odd_word, slot),
+        group,
+        odd,
+        api_name="odd_one_out",
+        api_description="The word that does not belong. Input: comma-separated words.",
+    )
 
 
 def svg_map(found: WordMap, width: int = 860, height: int = 480, margin: int = 40) -> str:

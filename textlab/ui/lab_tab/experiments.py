@@ -85,6 +85,10 @@ def vanishing(units) -> object:
     return frames([Point(p.series, p.x, "fresh", "loss", p.value) for p in points], "loss")[0]
 
 
+def _plot(title: str, x_title: str, elem_id: str) -> gr.LinePlot:
+    return gr.LinePlot(x="x", y="value", color="curve", title=title, x_title=x_title, elem_id=elem_id)
+
+
 def create(vectors: ModelSlot[WordVectors], cap: float, jobs: int) -> None:
     with gr.Row():
         experiment = gr.Dropdown(
@@ -100,38 +104,13 @@ def create(vectors: ModelSlot[WordVectors], cap: float, jobs: int) -> None:
         run = gr.Button("Run", variant="primary", elem_id="lab-run")
         stop = gr.Button("Stop", elem_id="lab-stop")
     status = gr.Markdown(elem_id="lab-status")
-    progress_plot = gr.LinePlot(
-        x="x",
-        y="value",
-        color="curve",
-        title="Loss",
-        x_title="epoch (or step)",
-        y_title="loss",
-        elem_id="lab-loss-plot",
-    )
-    second_plot = gr.LinePlot(
-        x="x",
-        y="value",
-        color="curve",
-        title="Accuracy, or gradient norm per step",
-        x_title="epoch (or step)",
-        elem_id="lab-second-plot",
-    )
+    loss_plot = _plot("Loss", "epoch (or step)", "lab-loss-plot")
+    second_plot = _plot("Accuracy, or gradient norm per step", "epoch (or step)", "lab-second-plot")
     results = gr.Dataframe(
         headers=["run", "epochs", "validation loss", "validation accuracy", "parameters", "seconds", "note"],
         label="Results",
         elem_id="lab-results",
     )
-    with gr.Accordion("Vanishing gradients: how much gradient reaches each time step", open=False):
-        vanish_button = gr.Button("Measure (100 steps, fresh cells)")
-        vanish_plot = gr.LinePlot(
-            x="x",
-            y="value",
-            color="curve",
-            title="log10 |d loss / d input_t|",
-            x_title="time step",
-            elem_id="lab-vanish-plot",
-        )
 
     def race(name, units, layers, epochs):
         yield from run_experiment(vectors, cap, name, units, layers, epochs)
@@ -139,13 +118,16 @@ def create(vectors: ModelSlot[WordVectors], cap: float, jobs: int) -> None:
     event = run.click(
         race,
         [experiment, units, layers, epochs],
-        [status, progress_plot, second_plot, results],
+        [status, loss_plot, second_plot, results],
         api_name="lab_experiment",
         api_description="Run a Lab experiment (see the dropdown's values) and stream its curves.",
         concurrency_id="lab",
         concurrency_limit=jobs,
     )
     stop.click(lambda: "**Stopped.** The curves so far stay.", None, status, cancels=[event], api_visibility="private")
+    with gr.Accordion("Vanishing gradients: how much gradient reaches each time step", open=False):
+        vanish_button = gr.Button("Measure (100 steps, fresh cells)")
+        vanish_plot = _plot("log10 |d loss / d input_t|", "time step", "lab-vanish-plot")
     vanish_button.click(
         partial(answer, vanishing),
         units,

@@ -72,72 +72,91 @@ def subwords(text_value, file_value) -> tuple:
 
 
 def create() -> None:
+    text, upload = _vocabulary_section()
+    sentence = _encode_section(text, upload)
+    _windows_section(text, upload)
+    _pad_section(text, upload, sentence)
+    _pieces_section(text, upload)
+
+
+def _vocabulary_section() -> tuple:
     with gr.Row():
         with gr.Column():
             text = gr.Textbox(
                 SAMPLE_TEXT, label="Text (English, or Chinese: it is segmented into words)", lines=8, elem_id="lab-text"
             )
             upload = gr.File(label="...or upload a .txt file (at most 10 MB)", file_types=[".txt"], type="binary")
-            vocab_button = gr.Button("Build the vocabulary", variant="primary", elem_id="lab-vocab-button")
-            vocab_notes = gr.Markdown()
-        vocab_table = gr.Dataframe(
-            headers=["index", "word", "count"], label="index_to_word (sorted)", elem_id="lab-vocab"
-        )
-    with gr.Row():
-        sentence = gr.Textbox("Penny is not crazy", label="Encode a new sentence with this vocabulary")
-        encode_button = gr.Button("Encode")
-        encoded = gr.Textbox(label="Indices, and the words they read back as", lines=2, elem_id="lab-encoded")
-    with gr.Row():
-        window = gr.Slider(1, 60, value=10, step=1, label="chars_window")
-        step = gr.Slider(1, 20, value=2, step=1, label="step")
-        windows_button = gr.Button("Character windows")
-    windows_notes = gr.Markdown()
-    windows = gr.Dataframe(
-        headers=["sentence", "next_char"], label="(sentence, next_char) pairs", elem_id="lab-windows"
-    )
-    with gr.Row():
-        maxlen = gr.Slider(1, 60, value=8, step=1, label="maxlen")
-        padding = gr.Radio(["pre", "post"], value="pre", label="padding")
-        truncating = gr.Radio(["pre", "post"], value="pre", label="truncating")
-        pad_button = gr.Button("pad_sequences (one sequence per line)")
-    padded = gr.Dataframe(label="Padded index sequences (0 is padding, 1 is <UKN/>)", elem_id="lab-padded")
-    with gr.Row():
-        pieces_button = gr.Button("SentencePiece beside words")
-    pieces_notes = gr.Markdown()
-    pieces = gr.Dataframe(headers=["word", "pieces"], label="Words and the subword pieces learnt from this text")
-
-    vocab_button.click(
+            button = gr.Button("Build the vocabulary", variant="primary", elem_id="lab-vocab-button")
+            notes = gr.Markdown()
+        table = gr.Dataframe(headers=["index", "word", "count"], label="index_to_word (sorted)", elem_id="lab-vocab")
+    button.click(
         partial(answer, vocabulary),
         [text, upload],
-        [vocab_table, vocab_notes],
+        [table, notes],
         api_name="lab_vocabulary",
         api_description="Sorted vocabulary of a text: index, word, count.",
     )
-    encode_button.click(
+    return text, upload
+
+
+def _encode_section(text, upload):
+    with gr.Row():
+        sentence = gr.Textbox("Penny is not crazy", label="Encode a new sentence with this vocabulary")
+        button = gr.Button("Encode")
+        encoded = gr.Textbox(label="Indices, and the words they read back as", lines=2, elem_id="lab-encoded")
+    button.click(
         partial(answer, encode),
         [text, upload, sentence],
         encoded,
         api_name="lab_encode",
         api_description="A sentence as indices of the text's vocabulary, and read back.",
     )
-    windows_button.click(
+    return sentence
+
+
+def _windows_section(text, upload) -> None:
+    with gr.Row():
+        window = gr.Slider(1, 60, value=10, step=1, label="chars_window")
+        step = gr.Slider(1, 20, value=2, step=1, label="step")
+        button = gr.Button("Character windows")
+    notes = gr.Markdown()
+    windows = gr.Dataframe(
+        headers=["sentence", "next_char"], label="(sentence, next_char) pairs", elem_id="lab-windows"
+    )
+    button.click(
         partial(answer, char_windows),
         [text, upload, window, step],
-        [windows, windows_notes],
+        [windows, notes],
         api_name="lab_windows",
         api_description="The study notes' (sentence, next_char) windows.",
     )
-    pad_button.click(
+
+
+def _pad_section(text, upload, sentence) -> None:
+    with gr.Row():
+        maxlen = gr.Slider(1, 60, value=8, step=1, label="maxlen")
+        padding = gr.Radio(["pre", "post"], value="pre", label="padding")
+        truncating = gr.Radio(["pre", "post"], value="pre", label="truncating")
+        button = gr.Button("pad_sequences (one sequence per line)")
+    padded = gr.Dataframe(label="Padded index sequences (0 is padding, 1 is <UKN/>)", elem_id="lab-padded")
+    button.click(
         partial(answer, pad_lines),
         [text, upload, sentence, maxlen, padding, truncating],
         padded,
         api_name="lab_pad",
         api_description="Each line encoded and padded with pad_sequences.",
     )
-    pieces_button.click(
+
+
+def _pieces_section(text, upload) -> None:
+    with gr.Row():
+        button = gr.Button("SentencePiece beside words")
+    notes = gr.Markdown()
+    pieces = gr.Dataframe(headers=["word", "pieces"], label="Words and the subword pieces learnt from this text")
+    button.click(
         partial(answer, subwords),
         [text, upload],
-        [pieces, pieces_notes],
+        [pieces, notes],
         api_name="lab_subwords",
         api_description="SentencePiece pieces beside the words.",
     )

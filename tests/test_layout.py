@@ -88,7 +88,7 @@ def test_every_environment_variable_is_in_the_readme():
 def test_the_readme_layout_names_every_module():
     readme = (REPO / "README.md").read_text()
     layout = readme.split("## Layout", 1)[1].split("```")[1]
-    named = set(re.findall(r"([a-z_]+(?:\.py|/))", layout))
+    named = set(re.findall(r"([a-z0-9_]+(?:\.py|/))", layout))
     on_disk = {p.name for p in PACKAGE.iterdir() if p.suffix == ".py" and p.name != "__init__.py"}
     on_disk |= {p.name + "/" for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert on_disk - named == set(), "README's layout misses these"

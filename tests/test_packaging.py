@@ -44,7 +44,13 @@ def test_dockerfile_fetches_every_dataset_the_app_may_retrain_from(monkeypatch, 
     from textlab import cli
     from textlab.data import catalog
 
-    assert set(catalog.fetchers()) == {"movie reviews", "news sets and Friends transcripts", "Bibles", "WordNet"}
+    assert set(catalog.fetchers()) == {
+        "movie reviews",
+        "news sets and Friends transcripts",
+        "The Office transcripts",
+        "Bibles",
+        "WordNet",
+    }
     fetched = []
     monkeypatch.setattr(catalog, "fetchers", lambda: {name: lambda n=name: fetched.append(n) for name in "ab"})
     assert cli.main(["fetch"]) == 0

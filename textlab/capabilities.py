@@ -17,7 +17,7 @@ from typing import Any
 from textlab.settings import models_dir
 from textlab.training import EpochRecord, Step, progress_reporter
 
-PACKAGES = ("chat", "classify", "neighbours", "translate")
+PACKAGES = ("chat", "listener", "classify", "neighbours", "translate")
 
 
 @dataclass(frozen=True)

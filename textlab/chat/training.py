@@ -44,7 +44,9 @@ class EpisodeSplit:
 
 
 def split_corpus(cfg: ChatConfig, corpus: DialogueCorpus, extra: DialogueCorpus | None = None) -> EpisodeSplit:
-    """Whole episodes held out for validation and test; `extra` dialogue joins the training text only."""
+    """Whole episodes held out for validation and test (`cfg`'s n_valid_episodes, n_test_episodes and split_seed;
+    the listener's configuration has them too, so both hold out the same episodes); `extra` dialogue joins the
+    training text only."""
     by_episode = episodes(corpus.utterances)
     train_names, valid_names, test_names = split_episodes(
         list(by_episode), cfg.n_valid_episodes, cfg.n_test_episodes, cfg.split_seed

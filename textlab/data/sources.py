@@ -109,6 +109,10 @@ class DebianFile:
         return f"Debian package {self.package} ({self.member})"
 
     def fetch(self) -> bytes:
+        return self.path().read_bytes()
+
+    def path(self) -> Path:
+        """Where the file lies in the cache once fetched (a program in a package runs from there)."""
         root = cache_dir() / "debian" / self.package
         if not (root / ".complete").exists():
             with tempfile.TemporaryDirectory(dir=_ensure(root.parent)) as tmp:
@@ -124,7 +128,7 @@ class DebianFile:
         path = root / self.member
         if not path.is_file():
             raise SourceError(f"{self.package} does not contain {self.member}")
-        return path.read_bytes()
+        return path
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,31 @@
-"""The "Sheldon chat" tab: a streamed chat with the character model, its sampling controls and model card."""
+"""The "Sheldon chat" tab: a chat with the character model, the candidate replies the listener chose among, its
+sampling controls and model cards."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import gradio as gr
 
-from textlab.chat.model import DEFAULT_BOT, ChatModel, build_prompt, generate_reply, model_card
+from textlab.chat.model import (
+    DEFAULT_BOT,
+    ChatModel,
+    clean_speaker,
+    conversation,
+    generate_reply,
+    model_card,
+    prompt_for,
+)
+from textlab.chat.reply import DEFAULT_CANDIDATES, MAX_CANDIDATES, Reply, answer
+from textlab.listener.model import Listener
+from textlab.listener.model import model_card as listener_card
 from textlab.loading import ModelSlot
 from textlab.sampling import SamplingConfig
 from textlab.ui.common import at_most_every, poll_status, ready_model, status_markdown
 
 TITLE = "Sheldon chat"
-CHAT_STREAMS = 2  # replies streamed at once; more wait in the queue, so that short requests on other tabs stay fast
+CHAT_STREAMS = 2  # replies drawn at once; more wait in the queue, so that short requests on other tabs stay fast
 STREAM_INTERVAL_S = 0.05  # 20 screen updates a second look smooth; per character, they would load the server
 MAIN_CHARACTERS = ["Sheldon", "Leonard", "Penny", "Howard", "Raj", "Amy", "Bernadette", "Stuart"]
 EXAMPLES = [  # message, who says it
@@ -29,13 +42,30 @@ DEFAULTS = {
     "top_p": _SAMPLING.top_p,
     "max_chars": _SAMPLING.max_chars,
     "seed": -1,
+    "candidates": DEFAULT_CANDIDATES,
 }
+CANDIDATE_COLUMNS = ["chosen", "candidate", "listener score", "bits per character"]
 
 
 def send_message(
-    slot: ModelSlot[ChatModel], message, history, user, bot, temperature, top_k, top_p, max_chars, seed
-) -> Iterator[str]:
-    """The reply to `message`, streamed: the whole text so far, at most 20 times a second."""
+    slot: ModelSlot[ChatModel],
+    listener: ModelSlot[Listener],
+    message,
+    history,
+    user,
+    bot,
+    temperature,
+    top_k,
+    top_p,
+    max_chars,
+    seed,
+    candidates,
+) -> Iterator[tuple]:
+    """The reply to `message` and the candidates it was chosen from, a row each.
+
+    With one candidate the reply streams as it is drawn; with more, they are drawn side by side and the one the
+    listener finds answers best is sent whole (while the listener is not ready, the first one is).
+    """
     chat = ready_model(slot)
     try:
         sampling = SamplingConfig(
@@ -45,17 +75,41 @@ def send_message(
             max_chars=int(max_chars),
             seed=None if seed is None or int(seed) < 0 else int(seed),
         )
-        prompt = build_prompt(chat, _turns(history), _text(message), str(user or ""), str(bot or ""))
+        n = int(candidates)
+        turns = conversation(chat, _turns(history), _text(message), str(user or ""), str(bot or ""))
+        answerer = clean_speaker(str(bot or ""), chat.vocab)
+        if n == 1:
+            text = ""
+            for text in at_most_every(STREAM_INTERVAL_S, generate_reply(chat, prompt_for(turns, answerer), sampling)):
+                yield text, gr.skip()
+            yield text, [["yes", text, None, None]]
+            return
+        reply = answer(chat, listener.get(), turns, answerer, sampling, n)
     except (TypeError, ValueError, OverflowError) as e:
         raise gr.Error(str(e)) from None
-    yield from at_most_every(STREAM_INTERVAL_S, generate_reply(chat, prompt, sampling))
+    yield reply.text, candidate_rows(reply)
 
 
-def chat_status(slot: ModelSlot[ChatModel]) -> tuple:
-    """The status (or model card) and both speaker lists, once the model has said who its characters are."""
-    chat = slot.get()
+def candidate_rows(reply: Reply) -> list[list]:
+    """One row per candidate: the chosen one first, then by the listener's score."""
+    order = sorted(
+        range(len(reply.candidates)), key=lambda i: (i != reply.chosen, -(reply.candidates[i].listening or 0))
+    )
+    rows = []
+    for i in order:
+        c = reply.candidates[i]
+        score = None if c.listening is None else round(c.listening, 3)
+        rows.append(["yes" if i == reply.chosen else "", c.text, score, round(-c.fluency / math.log(2), 2)])
+    return rows
+
+
+def chat_status(slot: ModelSlot[ChatModel], listener: ModelSlot[Listener]) -> tuple:
+    """Both models' status (or cards) and both speaker lists, once the model has said who its characters are."""
+    chat, ear = slot.get(), listener.get()
     speakers = (gr.Dropdown(**speaker_choices(chat, a)) if chat else gr.skip() for a in (False, True))
-    return status_markdown(slot.status, model_card(chat) if chat else ""), *speakers
+    card = status_markdown(slot.status, model_card(chat) if chat else "")
+    heard = status_markdown(listener.status, listener_card(ear) if ear else "")
+    return f"{card}  \n{heard}", *speakers
 
 
 def speaker_choices(chat: ChatModel | None, answering: bool) -> dict:
@@ -70,39 +124,67 @@ def speaker_choices(chat: ChatModel | None, answering: bool) -> dict:
 
 def create_tab(slots: dict[str, ModelSlot]) -> None:
     """Build the tab inside the current `gr.Blocks`; the slots must have been started."""
-    slot = slots["chat"]
+    slot, listener = slots["chat"], slots["listener"]
     with gr.Tab(TITLE, id="chat"):
-        status = gr.Markdown(chat_status(slot)[0], elem_id="chat-status")
+        status = gr.Markdown(chat_status(slot, listener)[0], elem_id="chat-status")
         with gr.Row():
             user = gr.Dropdown(**speaker_choices(slot.get(), False), allow_custom_value=True, label="You speak as")
             bot = gr.Dropdown(**speaker_choices(slot.get(), True), allow_custom_value=True, label="Who answers")
-        with gr.Accordion("Sampling", open=False):
-            with gr.Row():
-                temperature = gr.Slider(
-                    0.0, 2.0, value=DEFAULTS["temperature"], step=0.05, label="Temperature (0 = the likeliest)"
-                )
-                top_k = gr.Slider(0, 100, value=DEFAULTS["top_k"], step=1, label="Top-k (0 = off)")
-                top_p = gr.Slider(0.05, 1.0, value=DEFAULTS["top_p"], step=0.05, label="Top-p")
-            with gr.Row():
-                max_chars = gr.Slider(10, 1000, value=DEFAULTS["max_chars"], step=10, label="Longest reply (chars)")
-                seed = gr.Number(DEFAULTS["seed"], precision=0, label="Seed (-1 = a new reply each time)")
+        inputs = _sampling_controls()
+        table = gr.Dataframe(headers=CANDIDATE_COLUMNS, wrap=True, elem_id="chat-candidates", render=False)
 
-        def respond(message, history, user, bot, temperature, top_k, top_p, max_chars, seed) -> Iterator[str]:
-            yield from send_message(slot, message, history, user, bot, temperature, top_k, top_p, max_chars, seed)
+        def respond(message, history, user, bot, temperature, top_k, top_p, max_chars, seed, candidates):
+            yield from send_message(
+                slot, listener, message, history, user, bot, temperature, top_k, top_p, max_chars, seed, candidates
+            )
 
         gr.ChatInterface(
             respond,
-            additional_inputs=[user, bot, temperature, top_k, top_p, max_chars, seed],
+            additional_inputs=[user, bot, *inputs],
+            additional_outputs=[table],
             examples=[[message, user, DEFAULT_BOT, *DEFAULTS.values()] for message, user in EXAMPLES],
             example_labels=[f"{user}: {message}" for message, user in EXAMPLES],
             chatbot=gr.Chatbot(elem_id="chat-window", height=420, buttons=["copy"]),
             textbox=gr.Textbox(placeholder="Say something...", elem_id="chat-input", max_lines=4),
             api_name="chat",
-            api_description="Reply as a sitcom character, streamed. Inputs: message, then the additional inputs.",
+            api_description="Reply as a sitcom character, and the candidates it was chosen from. Inputs: message, "
+            "then the additional inputs.",
             fill_height=False,
             concurrency_limit=CHAT_STREAMS,
         )
-        poll_status([slot], lambda: chat_status(slot), [], [status, user, bot])
+        _show_candidates(table)
+        poll_status([slot, listener], lambda: chat_status(slot, listener), [], [status, user, bot])
+
+
+def _sampling_controls() -> list:
+    with gr.Accordion("Sampling", open=False):
+        with gr.Row():
+            temperature = gr.Slider(
+                0.0, 2.0, value=DEFAULTS["temperature"], step=0.05, label="Temperature (0 = the likeliest)"
+            )
+            top_k = gr.Slider(0, 100, value=DEFAULTS["top_k"], step=1, label="Top-k (0 = off)")
+            top_p = gr.Slider(0.05, 1.0, value=DEFAULTS["top_p"], step=0.05, label="Top-p")
+        with gr.Row():
+            max_chars = gr.Slider(10, 1000, value=DEFAULTS["max_chars"], step=10, label="Longest reply (chars)")
+            seed = gr.Number(DEFAULTS["seed"], precision=0, label="Seed (-1 = a new reply each time)")
+            candidates = gr.Slider(
+                1,
+                MAX_CANDIDATES,
+                value=DEFAULT_CANDIDATES,
+                step=1,
+                label="Candidates (the listener picks one; 1 streams the model's own reply)",
+            )
+    return [temperature, top_k, top_p, max_chars, seed, candidates]
+
+
+def _show_candidates(table: gr.Dataframe) -> None:
+    with gr.Accordion("Why this reply: the candidates and the listener's scores", open=False, elem_id="chat-why"):
+        gr.Markdown(
+            "The character model drew these replies side by side; the listener scored how well each answers the "
+            "last turns (a dual encoder's cosine plus word overlap), and the best was sent. Bits per character: how "
+            "surprised the character model is by its own line (lower is more typical of the show)."
+        )
+        table.render()
 
 
 def _text(content) -> str:

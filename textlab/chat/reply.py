@@ -1,0 +1,62 @@
+"""The chat's answer: `n` replies drawn from the character model, the one the listener finds answers the
+conversation best, and every candidate with its scores (the tab's "why this reply")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from textlab.chat.candidates import draw_replies, line_logprobs
+from textlab.chat.model import ChatModel, generate_reply, prompt_for
+from textlab.data.dialogue import Utterance
+from textlab.listener.model import Listener
+from textlab.sampling import SamplingConfig
+
+DEFAULT_CANDIDATES = 8  # replies drawn per answer; 1 is the character model alone
+MAX_CANDIDATES = 32
+
+
+@dataclass
+class Candidate:
+    text: str
+    listening: float | None  # the listener's score (None without a listener): what the choice is made on
+    fluency: float  # the character model's mean log-probability per character of its own line
+
+
+@dataclass
+class Reply:
+    text: str
+    candidates: list[Candidate]
+    chosen: int  # which candidate was answered with
+
+
+def answer(
+    chat: ChatModel,
+    listener: Listener | None,
+    turns: Sequence[Utterance],
+    bot: str,
+    sampling: SamplingConfig,
+    n: int = DEFAULT_CANDIDATES,
+) -> Reply:
+    """`n` replies of `bot` to `turns` in one batched pass, and the one that answers best.
+
+    Without a listener (or with `n` = 1) the first draft is the answer. The listener's scores are the choice: the
+    model's own likelihood is shown but not used, since it picks the true reply at chance (BENCHMARKS.md, "chat").
+    """
+    if not 1 <= n <= MAX_CANDIDATES:
+        raise ValueError(f"the number of candidates must be from 1 to {MAX_CANDIDATES}, got {n}")
+    prompt = prompt_for(turns, bot)
+    if n == 1:  # the streamed reply itself, as the chat wrote before it had a listener
+        *_, text = generate_reply(chat, prompt, sampling)
+        return Reply(text, [Candidate(text, None, line_logprobs(chat, prompt, [text])[0].fluency)], 0)
+    drafts = draw_replies(chat, prompt, sampling, n)
+    texts = [d.text for d in drafts]
+    if listener is None:
+        return Reply(texts[0], [Candidate(d.text, None, d.fluency) for d in drafts], 0)
+    scores = listener.score(turns, texts)
+    chosen = int(np.argmax(scores))
+    return Reply(
+        texts[chosen], [Candidate(d.text, float(s), d.fluency) for d, s in zip(drafts, scores, strict=True)], chosen
+    )

@@ -1,0 +1,197 @@
+"""Training the listener on (recent turns, reply) pairs of sitcom dialogue, each reply a negative for the other
+contexts of its batch; the TF-IDF weight is chosen on the validation episodes, the test episodes only reported."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from textlab.capabilities import Report
+from textlab.chat.model import DEFAULT_BOT
+from textlab.chat.selection import SelectionItem, recall_at_1, selection_items
+from textlab.chat.training import split_corpus
+from textlab.data.dialogue import Utterance, episodes
+from textlab.data.sitcoms import load_dialogue, load_friends, load_office
+from textlab.listener.config import ListenerConfig
+from textlab.listener.model import END_OF_TURN, Listener, Reading, inverse_document_frequency
+from textlab.networks.dual_encoder import DualEncoder, DualEncoderConfig
+from textlab.text.batches import pad_batch
+from textlab.text.words import WordVocab, word_tokens
+from textlab.training import EpochRecord, Step, fit, provenance
+
+Pair = tuple[list[Utterance], str]  # (the turns before a reply, the reply)
+TFIDF_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)  # tried on validation
+SHOWS = {"friends": load_friends, "office": load_office}
+
+
+def reply_pairs(lines: Sequence[Utterance], turns: int) -> list[Pair]:
+    """Every line whose previous line (in its episode) is by someone else, with the `turns` lines before it."""
+    pairs = []
+    for episode in episodes(lines).values():
+        for i in range(1, len(episode)):
+            if episode[i].speaker.lower() != episode[i - 1].speaker.lower():
+                pairs.append((episode[max(0, i - turns) : i], episode[i].text))
+    return pairs
+
+
+def build_vocab(pairs: Sequence[Pair], size: int) -> WordVocab:
+    counts = Counter(w for context, reply in pairs for text in (reply, context[-1].text) for w in word_tokens(text))
+    words = [w for w, _ in counts.most_common(size - 3)]
+    return WordVocab.build([" ".join([*words, END_OF_TURN])])
+
+
+def train_listener(
+    cfg: ListenerConfig,
+    train_lines: Sequence[Utterance],
+    valid_lines: Sequence[Utterance],
+    test_lines: Sequence[Utterance],
+    bot: str = DEFAULT_BOT,
+    on_step: Callable[[Step], None] | None = None,
+    on_epoch: Callable[[EpochRecord], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Listener:
+    """A listener for `cfg` learnt from `train_lines`; validation and test figures rank `bot`'s lines."""
+    pairs = reply_pairs(train_lines, cfg.turns)
+    vocab = build_vocab(pairs, cfg.vocab_size)
+    idf = inverse_document_frequency((vocab.encode(word_tokens(u.text)) for u in train_lines), len(vocab))
+    torch.manual_seed(cfg.train.seed)
+    network = DualEncoder(
+        DualEncoderConfig(len(vocab), cfg.embed_dim, cfg.hidden_size, cfg.out_dim, cfg.dropout, cfg.temperature)
+    )
+    listener = Listener(network, vocab, idf, Reading(cfg.turns, cfg.context_tokens, cfg.reply_tokens))
+    coverage = _start_embeddings(listener, cfg)
+    valid_items, test_items = selection_items(valid_lines, bot), selection_items(test_lines, bot)
+    history = _fit(
+        listener, cfg, pairs, reply_pairs(valid_lines, cfg.turns), valid_items, on_step, on_epoch, should_stop
+    )
+    listener.tfidf_weight = max(TFIDF_WEIGHTS, key=lambda w: _recall(listener, valid_items, w))
+    listener.card = {
+        "pairs": len(pairs),
+        "vocab": len(vocab),
+        "embeddings": {"init": cfg.embeddings, "coverage": coverage},
+        "parameters": sum(p.numel() for p in network.parameters()),
+        "config": asdict(cfg),
+        "history": history.to_dict(),
+        "valid": _figures(listener, valid_items),
+        "test": _figures(listener, test_items),
+        **provenance(),
+    }
+    return listener
+
+
+def _start_embeddings(listener: Listener, cfg: ListenerConfig) -> float | None:
+    if cfg.embeddings == "random":
+        return None
+    from textlab.classify.embeddings import word_vector_rows
+    from textlab.neighbours import CAPABILITY as NEIGHBOURS
+
+    wv = NEIGHBOURS.load(NEIGHBOURS.tasks["neighbours"], None)
+    if wv.vectors.vector_size != cfg.embed_dim:
+        raise ValueError(
+            f"the word vectors have {wv.vectors.vector_size} dimensions and the embedding "
+            f"{cfg.embed_dim}: train with --embed-dim {wv.vectors.vector_size} or --embeddings random"
+        )
+    rows, coverage = word_vector_rows(list(listener.vocab.index_to_word), wv.vectors, cfg.train.seed)
+    listener.network.embed.weight.data.copy_(rows)
+    return coverage
+
+
+def _fit(
+    listener: Listener,
+    cfg: ListenerConfig,
+    pairs: list[Pair],
+    valid_pairs: list[Pair],
+    valid_items: list[SelectionItem],
+    on_step,
+    on_epoch,
+    should_stop,
+):
+    encoded = [(listener.context_ids(c), listener.reply_ids(r)) for c, r in pairs]
+    valid = [(listener.context_ids(c), listener.reply_ids(r)) for c, r in valid_pairs]
+    rng = random.Random(cfg.train.seed)
+
+    def loss_of(batch: list[tuple[list[int], list[int]]]) -> torch.Tensor:
+        logits = listener.network(*pad_batch([c for c, _ in batch]), *pad_batch([r for _, r in batch]))
+        truth = torch.arange(len(batch))
+        return (F.cross_entropy(logits, truth) + F.cross_entropy(logits.T, truth)) / 2
+
+    def batches():
+        order = list(range(len(encoded)))
+        rng.shuffle(order)
+        return ([encoded[i] for i in order[s : s + cfg.batch_size]] for s in range(0, len(order), cfg.batch_size))
+
+    def evaluate() -> dict[str, float]:
+        losses = [loss_of(valid[s : s + cfg.batch_size]).item() for s in range(0, len(valid), cfg.batch_size)]
+        return {"loss": float(np.mean(losses)), "recall_at_1": _recall(listener, valid_items, 0.0)}
+
+    return fit(
+        listener.network,
+        cfg.train,
+        batches,
+        loss_of,
+        evaluate,
+        -(-len(encoded) // cfg.batch_size),
+        on_step,
+        on_epoch,
+        should_stop,
+    )
+
+
+def _recall(listener: Listener, items: list[SelectionItem], weight: float) -> float:
+    return recall_at_1(items, lambda context, bot, candidates: _combined(listener, context, candidates, weight))
+
+
+def _combined(listener: Listener, context, candidates, weight: float) -> np.ndarray:
+    parts = listener.parts(context, candidates)
+    return parts["encoder"] + weight * parts["tfidf"]
+
+
+def _figures(listener: Listener, items: list[SelectionItem]) -> dict:
+    weight = listener.tfidf_weight
+    return {
+        "encoder": recall_at_1(items, lambda c, b, cands: listener.parts(c, cands)["encoder"]),
+        "tfidf": recall_at_1(items, lambda c, b, cands: listener.parts(c, cands)["tfidf"]),
+        "combined": _recall(listener, items, weight),
+        "n": len(items),
+    }
+
+
+def train(cfg: ListenerConfig, report: Report) -> Listener:
+    """Split the chat's corpus as the chat model is split; add the other shows' dialogue to the training pairs."""
+    corpus = load_dialogue(Path(cfg.corpus) if cfg.corpus else None)
+    split = split_corpus(cfg, corpus)
+    train_names = set(split.train_names)
+    train_lines = [u for u in corpus.utterances if u.episode in train_names] if "tbbt" in cfg.shows else []
+    for show in cfg.shows:
+        if show in SHOWS:
+            train_lines += SHOWS[show]()
+        elif show != "tbbt":
+            raise ValueError(f"unknown show {show!r}; choose from tbbt (the chat's corpus), {', '.join(SHOWS)}")
+    report.note(f"training on {len(train_lines):,} lines of {', '.join(cfg.shows)}; held out as the chat model's")
+    return train_listener(
+        cfg,
+        train_lines,
+        split.valid_lines,
+        split.test_lines,
+        split.bot,
+        report.steps(cfg.train.max_epochs),
+        report.on_epoch,
+        report.should_stop,
+    )
+
+
+def summary(listener: Listener) -> dict:
+    card = listener.card
+    return {
+        "valid": card["valid"],
+        "test": card["test"],
+        "tfidf_weight": listener.tfidf_weight,
+        "stopped": card["history"]["stopped"],
+    }

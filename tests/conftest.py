@@ -22,8 +22,12 @@ from textlab.chat.training import train_chat
 from textlab.classify.config import ClassifyConfig
 from textlab.classify.model import save_classifier
 from textlab.classify.training import TaskData, train_classifier
+from textlab.data.dialogue import Utterance
 from textlab.data.labelled import Example
 from textlab.data.sitcoms import load_dialogue
+from textlab.listener.config import ListenerConfig
+from textlab.listener.model import save_listener
+from textlab.listener.training import train_listener
 from textlab.neighbours.config import NeighboursConfig
 from textlab.neighbours.training import train_word_vectors
 from textlab.neighbours.vectors import save_word_vectors
@@ -244,10 +248,64 @@ def tiny_chat(corpus_dir):
     return train_chat(tiny_config(), load_dialogue(corpus_dir))
 
 
+# Listening: every reply shares a word with the line it answers, and the words come in topics.
+ASKED = ["{} or {}?", "Tell me about the {}. And the {}.", "Is the {} better than the {}?", "I found a {} near the {}."]
+ANSWERED = ["The {} is {}.", "{}! Always {}.", "Never mention the {} near my {}.", "Obviously the {} wins over {}."]
+
+
+THINGS = [
+    f"{a}{b}"
+    for a in ("quar", "zen", "plo", "mib", "tor", "vex", "dun", "kal")
+    for b in ("ko", "ix", "um", "ar", "el", "op")
+]
+
+
+def talk_lines(episodes: int = 30, exchanges: int = 30, seed: int = 0) -> list[Utterance]:
+    """Episodes of Penny or Leonard asking about two things and Sheldon answering with one of them."""
+    rng, lines = random.Random(seed), []
+    for e in range(episodes):
+        for _ in range(exchanges):
+            words = rng.sample(THINGS, 3)
+            asker = rng.choice(["Penny", "Leonard"])
+            lines.append(Utterance(f"talk_{e}", asker, rng.choice(ASKED).format(words[0], words[1])))
+            lines.append(
+                Utterance(f"talk_{e}", "Sheldon", rng.choice(ANSWERED).format(words[rng.randrange(2)], words[2]))
+            )
+    return lines
+
+
+def tiny_listener_config(**overrides) -> ListenerConfig:
+    train = TrainConfig(lr=1e-2, max_epochs=overrides.pop("max_epochs", 8), patience=8)
+    base = dict(
+        turns=1,
+        vocab_size=200,
+        embed_dim=16,
+        embeddings="random",
+        hidden_size=16,
+        out_dim=16,
+        dropout=0.0,
+        temperature=0.1,
+        batch_size=32,
+        train=train,
+    )
+    return ListenerConfig(**{**base, **overrides})
+
+
 @pytest.fixture(scope="session")
-def models_dir(tmp_path_factory, tiny_chat, tiny_classifiers, tiny_vectors, tiny_translators) -> Path:
+def tiny_listener():
+    """A small dual encoder trained on the talk episodes (about 10 s); two episodes each for validation and test."""
+    lines = talk_lines()
+    held = {"valid": {"talk_26", "talk_27"}, "test": {"talk_28", "talk_29"}}
+    train = [u for u in lines if u.episode not in held["valid"] | held["test"]]
+    valid, test = ([u for u in lines if u.episode in held[name]] for name in ("valid", "test"))
+    return train_listener(tiny_listener_config(), train, valid, test)
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory, tiny_chat, tiny_listener, tiny_classifiers, tiny_vectors, tiny_translators) -> Path:
     folder = tmp_path_factory.mktemp("models")
     save_chat_model(folder / "chat", tiny_chat)
+    save_listener(folder / "listener", tiny_listener)
     save_word_vectors(folder / "neighbours", tiny_vectors)
     for task, clf in tiny_classifiers.items():
         save_classifier(folder / task, clf)

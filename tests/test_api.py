@@ -5,7 +5,7 @@ from gradio_client import Client
 
 from .conftest import SHELDON
 
-DEFAULTS = ("Penny", "Sheldon", 0.7, 0, 0.95, 300, 5)
+DEFAULTS = ("Penny", "Sheldon", 0.7, 0, 0.95, 300, 5, 4)  # ..., seed, candidates
 
 
 @pytest.fixture(scope="module")
@@ -17,17 +17,28 @@ def test_chat_endpoint_is_listed(client):
     assert "/chat" in client.view_api(print_info=False, return_format="dict")["named_endpoints"]
 
 
-def test_chat_streams_a_reply_in_character(client):
-    job = client.submit("Hey guys.", "Penny", "Sheldon", 0.0, 0, 1.0, 200, -1, api_name="/chat")
-    partials = list(job)
-    reply = job.result()
+def test_one_candidate_streams_the_model_s_own_reply(client):
+    job = client.submit("Hey guys.", "Penny", "Sheldon", 0.0, 0, 1.0, 200, -1, 1, api_name="/chat")
+    partials = [reply for reply, _ in job]
+    reply, candidates = job.result()
     assert partials and all(reply.startswith(p) for p in partials)  # updates are coalesced to 20 a second
     assert reply in SHELDON  # greedy decoding of the tiny model repeats a line Sheldon says in the test corpus
+    assert candidates["data"] == [["yes", reply, None, None]]
+
+
+def test_the_reply_is_chosen_among_candidates_and_says_why(client):
+    reply, candidates = client.predict("Knock knock, Penny.", *DEFAULTS[:-1], 6, api_name="/chat")
+    assert candidates["headers"] == ["chosen", "candidate", "listener score", "bits per character"]
+    rows = candidates["data"]
+    assert len(rows) == 6 and [r[0] for r in rows] == ["yes", "", "", "", "", ""] and rows[0][1] == reply
+    scores = [r[2] for r in rows]
+    assert all(isinstance(s, float) for s in scores) and scores[0] == max(scores)  # the listener's best is sent
+    assert all(r[3] > 0 for r in rows)
 
 
 def test_same_seed_same_reply(client):
     first = client.predict("Hi Sheldon.", *DEFAULTS, api_name="/chat")
-    assert first and client.predict("Hi Sheldon.", *DEFAULTS, api_name="/chat") == first
+    assert first[0] and client.predict("Hi Sheldon.", *DEFAULTS, api_name="/chat") == first
 
 
 @pytest.mark.parametrize(
@@ -40,10 +51,13 @@ def test_same_seed_same_reply(client):
         ("hi", {"temperature": 50.0}, "temperature|maximum"),
         ("hi", {"top_p": -1.0}, "top_p|minimum"),
         ("hi", {"max_chars": 10**9}, "max_chars|maximum"),
+        ("hi", {"candidates": 0}, "candidates|minimum"),
+        ("hi", {"candidates": 33}, "candidates|maximum"),
     ],
 )
 def test_bad_input_gets_a_clear_error_and_the_server_keeps_serving(client, message, overrides, error):
-    values = dict(zip(("user", "bot", "temperature", "top_k", "top_p", "max_chars", "seed"), DEFAULTS, strict=True))
+    names = ("user", "bot", "temperature", "top_k", "top_p", "max_chars", "seed", "candidates")
+    values = dict(zip(names, DEFAULTS, strict=True))
     values.update(overrides)
     with pytest.raises(Exception, match=f"(?i){error}") as info:
         client.predict(message, *values.values(), api_name="/chat")

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 from gradio_client import Client, handle_file
 
-CHAT = ("Penny", "Sheldon", 0.7, 0, 0.95, 100, 5)
+CHAT = ("Penny", "Sheldon", 0.7, 0, 0.95, 100, 5, 4)  # ..., seed, candidates
 HUGE = "word " * 200_000  # a megabyte
 PATHLIKE = "../../etc/passwd"
 LINES = "Penny knocks.\nSheldon answers the door, twice.\n"
@@ -41,7 +41,7 @@ CASES = [
     ("/chat", ("\u4f60\u597d \U0001f600", *CHAT), "no characters the model knows"),
     ("/chat", ("hi", "", *CHAT[1:]), "needs a name"),
     ("/chat", ("hi", *CHAT[:2], -3.0, *CHAT[3:]), "temperature|minimum"),
-    ("/chat", ("hi", *CHAT[:5], 0, 5), "max_chars|minimum"),
+    ("/chat", ("hi", *CHAT[:5], 0, *CHAT[6:]), "max_chars|minimum"),
     ("/chat", (PATHLIKE, *CHAT), None),
     ("/chat", ("a\x00b\x1b[31m", *CHAT), None),
     ("/classify", ("", "sentiment"), "empty|type|text"),

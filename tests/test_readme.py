@@ -11,7 +11,7 @@ from .conftest import REPO, start_app
 
 README_URL = "http://127.0.0.1:7860/"
 MODEL_ENDPOINTS = {  # one request each: the app loads its models in the background after the page is up
-    "/chat": ("Hi", "Penny", "Sheldon", 0.7, 0, 0.95, 10, 0),
+    "/chat": ("Hi", "Penny", "Sheldon", 0.7, 0, 0.95, 10, 0, 2),
     "/classify": ("fine", "sentiment"),
     "/neighbours": ("penny", 3),
     "/translate": ("1 May 1999", "dates", 1),

@@ -26,7 +26,7 @@ def test_app_trains_a_model_in_the_background_when_the_checkpoint_is_unusable(da
         deadline = time.monotonic() + 120
         while True:
             try:
-                reply = client.predict("Hey guys.", "Penny", "Sheldon", 0.7, 0, 0.95, 100, 1, api_name="/chat")
+                reply, _ = client.predict("Hey guys.", "Penny", "Sheldon", 0.7, 0, 0.95, 100, 1, 4, api_name="/chat")
                 break
             except Exception as e:  # not ready yet: the error says what is happening
                 assert "Training a quick one" in str(e) or "Loading" in str(e), str(e)

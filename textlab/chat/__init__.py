@@ -8,7 +8,8 @@ from pathlib import Path
 from textlab.capabilities import Capability, Task
 from textlab.chat.config import ChatConfig
 from textlab.chat.model import DEFAULT_BOT, ChatModel, load_chat_model, model_card, save_chat_model
-from textlab.chat.scoring import speaker_bits_per_char
+from textlab.chat.scoring import normalise_lines, speaker_bits_per_char
+from textlab.chat.selection import recall_at_1, selection_items
 from textlab.chat.training import summary, train
 from textlab.data.dialogue import parse_transcript
 from textlab.files import read_text_file
@@ -30,13 +31,26 @@ TASKS = {"chat": ChatTask("chat", "Sheldon chat", "chat")}
 class EvalOptions:
     text: Path  # a `Speaker: line` transcript to score
     speaker: str | None = None  # whose lines to score (default: the model's, Sheldon)
+    select: int = 0  # also rank each reply of the speaker among this many of their lines, as the chat chooses
+    listener: Path | None = None  # the listener that chooses (default models/listener)
 
 
 def evaluate(chat: ChatModel, options: EvalOptions) -> dict:
-    """Bits per character of a speaker's lines in a transcript, each read after every line before it."""
+    """Bits per character of a speaker's lines in a transcript, each read after every line before it; with
+    `select`, the serving system's recall@1 at picking each reply among `select` of the speaker's lines."""
     lines = parse_transcript(read_text_file(options.text).splitlines(), Path(options.text).stem)
     speaker = options.speaker or chat.card.get("speaker", DEFAULT_BOT)
-    return {"speaker": speaker, **speaker_bits_per_char(chat.network, chat.vocab, lines, speaker)}
+    figures = {"speaker": speaker, **speaker_bits_per_char(chat.network, chat.vocab, lines, speaker)}
+    if options.select:
+        from textlab.listener import CAPABILITY as LISTENER
+
+        listener = LISTENER.load(LISTENER.tasks["listener"], options.listener)
+        items = selection_items(normalise_lines(lines, chat.vocab), speaker, options.select)
+        figures["recall_at_1"] = recall_at_1(
+            items, lambda context, bot, candidates: listener.score(context, candidates)
+        )
+        figures["n_select"] = len(items)
+    return figures
 
 
 CAPABILITY = Capability(

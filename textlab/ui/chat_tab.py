@@ -82,7 +82,7 @@ def send_message(
             text = ""
             for text in at_most_every(STREAM_INTERVAL_S, generate_reply(chat, prompt_for(turns, answerer), sampling)):
                 yield text, gr.skip()
-            yield text, [["yes", text, None, None]]
+            yield text, {"headers": CANDIDATE_COLUMNS, "data": [["yes", text, None, None]]}
             return
         reply = answer(chat, listener.get(), turns, answerer, sampling, n)
     except (TypeError, ValueError, OverflowError) as e:
@@ -90,8 +90,8 @@ def send_message(
     yield reply.text, candidate_rows(reply)
 
 
-def candidate_rows(reply: Reply) -> list[list]:
-    """One row per candidate: the chosen one first, then by the listener's score."""
+def candidate_rows(reply: Reply) -> dict:
+    """The candidates table: one row per candidate, the chosen one first, then by the listener's score."""
     order = sorted(
         range(len(reply.candidates)), key=lambda i: (i != reply.chosen, -(reply.candidates[i].listening or 0))
     )
@@ -100,7 +100,7 @@ def candidate_rows(reply: Reply) -> list[list]:
         c = reply.candidates[i]
         score = None if c.listening is None else round(c.listening, 3)
         rows.append(["yes" if i == reply.chosen else "", c.text, score, round(-c.fluency / math.log(2), 2)])
-    return rows
+    return {"headers": CANDIDATE_COLUMNS, "data": rows}
 
 
 def chat_status(slot: ModelSlot[ChatModel], listener: ModelSlot[Listener]) -> tuple:

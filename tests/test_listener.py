@@ -1,0 +1,104 @@
+"""The listener: a dual encoder beside TF-IDF that picks the reply that answers; and the chat's choice among
+candidates it makes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from textlab import cli
+from textlab.chat.model import conversation, generate_reply, prompt_for
+from textlab.chat.reply import answer
+from textlab.chat.selection import recall_at_1, selection_items
+from textlab.data.dialogue import Utterance
+from textlab.listener.model import load_listener, save_listener
+from textlab.listener.training import reply_pairs
+from textlab.networks.dual_encoder import DualEncoder, DualEncoderConfig
+from textlab.sampling import SamplingConfig
+
+from .conftest import talk_lines
+
+
+def test_the_dual_encoder_scores_a_batch_against_itself():
+    net = DualEncoder(DualEncoderConfig(vocab_size=30, embed_dim=8, hidden_size=8, out_dim=4))
+    context = torch.tensor([[3, 4, 5], [6, 7, 0]])
+    replies = torch.tensor([[8, 9], [10, 0]])
+    logits = net(context, torch.tensor([3, 2]), replies, torch.tensor([2, 1]))
+    assert logits.shape == (2, 2)
+    assert torch.allclose(net.encode_replies(replies, torch.tensor([2, 1])).norm(dim=1), torch.ones(2))
+    assert logits.abs().max() <= 1 / net.config.temperature + 1e-4  # cosines over the temperature
+
+
+def test_reply_pairs_take_the_turns_before_a_change_of_speaker():
+    lines = [Utterance("e", s, t) for s, t in [("A", "one"), ("B", "two"), ("B", "three"), ("A", "four")]]
+    pairs = reply_pairs(lines, turns=2)
+    assert [(len(c), r) for c, r in pairs] == [(1, "two"), (2, "four")]
+    assert [u.text for u in pairs[1][0]] == ["two", "three"]
+
+
+def test_a_listener_trained_where_replies_share_a_word_beats_chance(tiny_listener):
+    test = tiny_listener.card["test"]
+    assert test["n"] >= 40
+    assert test["encoder"] > 0.3 and test["combined"] > 0.6  # chance: 0.10
+    assert tiny_listener.card["history"]["epochs"][-1]["metrics"]["recall_at_1"] > 0.3
+
+
+def test_selection_items_hide_the_true_line_among_the_speaker_s_others():
+    items = selection_items(talk_lines(episodes=2), "Sheldon", n=10, seed=1)
+    assert len(items) == 60
+    for item in items:
+        assert len(set(item.candidates)) == 10 and item.context[-1].speaker != "Sheldon"
+        assert item.candidates[item.answer] not in [c for i, c in enumerate(item.candidates) if i != item.answer]
+    assert {item.answer for item in items} != {items[0].answer}  # the truth is not always in one place
+    assert recall_at_1(items, lambda context, bot, candidates: np.zeros(len(candidates))) == pytest.approx(
+        np.mean([item.answer == 0 for item in items])
+    )
+
+
+def test_the_listener_round_trips_through_its_checkpoint(tiny_listener, tmp_path):
+    save_listener(tmp_path / "listener", tiny_listener)
+    loaded = load_listener(tmp_path / "listener")
+    context = [Utterance("x", "Penny", "Is the pizza better than the cheese?")]
+    candidates = ["The pizza is salad.", "The quantum is photon.", "Bazinga!"]
+    np.testing.assert_allclose(loaded.score(context, candidates), tiny_listener.score(context, candidates), atol=2e-3)
+    assert loaded.tfidf_weight == tiny_listener.tfidf_weight and loaded.reading == tiny_listener.reading
+
+
+def test_eval_listener_prints_recall_on_a_transcript(tiny_listener, tmp_path, capsys):
+    save_listener(tmp_path / "listener", tiny_listener)
+    transcript = tmp_path / "talk.txt"
+    transcript.write_text("".join(f"{u.speaker}: {u.text}\n" for u in talk_lines(episodes=1, seed=5)))
+    assert cli.main(["eval", "listener", "--model", str(tmp_path / "listener"), "--text", str(transcript)]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["n_select"] == 30 and result["recall_at_1"] > 0.4
+
+
+def test_one_candidate_is_the_streamed_reply_and_more_are_chosen_by_the_listener(tiny_chat, tiny_listener):
+    turns = conversation(tiny_chat, [], "Knock knock.", "Penny", "Sheldon")
+    sampling = SamplingConfig(temperature=0.8, seed=11, max_chars=80)
+    *_, streamed = generate_reply(tiny_chat, prompt_for(turns, "Sheldon"), sampling)
+    one = answer(tiny_chat, tiny_listener, turns, "Sheldon", sampling, 1)
+    assert one.text == streamed and len(one.candidates) == 1
+    many = answer(tiny_chat, tiny_listener, turns, "Sheldon", sampling, 6)
+    scores = [c.listening for c in many.candidates]
+    assert len(scores) == 6 and many.chosen == int(np.argmax(scores))
+    assert many.text == many.candidates[many.chosen].text
+    assert answer(tiny_chat, None, turns, "Sheldon", sampling, 6).chosen == 0  # no listener yet: the first draft
+    with pytest.raises(ValueError, match="from 1 to 32"):
+        answer(tiny_chat, tiny_listener, turns, "Sheldon", sampling, 0)
+
+
+def test_eval_chat_select_ranks_replies_as_the_chat_chooses(models_dir, tmp_path, capsys):
+    transcript = tmp_path / "talk.txt"
+    transcript.write_text("".join(f"{u.speaker}: {u.text}\n" for u in talk_lines(episodes=2, seed=9)))
+    argv = ["eval", "chat", "--model", str(models_dir / "chat"), "--text", str(transcript)]
+    assert cli.main(argv) == 0
+    plain = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert "recall_at_1" not in plain  # without --select, eval chat is as it was
+    assert cli.main([*argv, "--select", "10", "--listener", str(models_dir / "listener")]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["n_select"] == 60 and result["recall_at_1"] > 0.5
+    assert result["bits_per_char"] == plain["bits_per_char"]

@@ -29,9 +29,10 @@ END_OF_TURN = "<eot>"  # between the turns of a context (never a word of the tex
 class Reading:
     """How much of a conversation the listener reads."""
 
-    turns: int  # the last turns
+    turns: int  # the last turns the encoder reads
     context_tokens: int  # the last words of them
     reply_tokens: int  # the first words of a reply
+    tfidf_turns: int = 3  # the last turns TF-IDF compares a reply with (more than the encoder: chosen on validation)
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Listener:
         with torch.no_grad():
             c = self.network.encode_contexts(*pad_batch([self.context_ids(context)]))
             r = self.network.encode_replies(*pad_batch(replies))
-        recent = [i for turn in context[-self.reading.turns :] for i in self.vocab.encode(word_tokens(turn.text))]
+        recent = [i for t in context[-self.reading.tfidf_turns :] for i in self.vocab.encode(word_tokens(t.text))]
         query = self.tfidf(recent)
         return {"encoder": (r @ c[0]).numpy(), "tfidf": np.array([self.tfidf(ids) @ query for ids in replies])}
 

@@ -1,10 +1,11 @@
-"""A person in Chromium: open the app, type to Sheldon, watch the reply stream in."""
+"""A person in Chromium: open the app, type to Sheldon, see the reply and why it was chosen, and use every tab."""
 
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import start_app
 
@@ -37,7 +38,32 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def test_chat_reply_streams_into_the_page(page, app_url):
+def test_chat_reply_and_the_candidates_it_was_chosen_from(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("tab", name="Sheldon chat").click()
+    page.locator("#chat-status").get_by_text("Listener").wait_for(timeout=20_000)  # both cards are up
+    box = page.locator("#chat-input textarea")
+    box.fill("Knock knock, Penny.")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => { const b = document.querySelectorAll(\"[data-testid='bot']\"); "
+        "return b.length && b[b.length - 1].innerText.trim().length > 0; }",
+        timeout=30_000,
+    )
+    reply = page.locator("[data-testid='bot']").last.inner_text().strip()
+    page.locator("#chat-why").get_by_text("Why this reply").click()
+    table = page.locator("#chat-candidates")
+    table.get_by_text("listener score").wait_for(timeout=10_000)
+    grid = table.get_by_role("grid")
+    expect(grid).not_to_have_attribute("aria-rowcount", "2", timeout=10_000)  # more than one candidate came
+    assert 3 <= int(grid.get_attribute("aria-rowcount")) <= 9  # a header and the 8 drawn, repeats shown once
+    first = grid.get_by_role("row").nth(1).inner_text()  # the first row after the header
+    assert "yes" in first and reply[:20] in first  # the chosen candidate, first, is the reply on the page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-candidates.png"), full_page=True)
+
+
+def test_chat_reply_appears_and_the_status_shows_the_model_card(page, app_url):
     page.goto(app_url)
     page.get_by_role("tab", name="Sheldon chat").click()
     box = page.locator("#chat-input textarea")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from textlab.chat.candidates import draw_replies, line_logprobs
+from textlab.chat.candidates import Draft, draw_replies, line_logprobs
 from textlab.chat.model import ChatModel, generate_reply, prompt_for
 from textlab.data.dialogue import Utterance
 from textlab.listener.model import Listener
@@ -51,7 +51,7 @@ def answer(
     if n == 1:  # the streamed reply itself, as the chat wrote before it had a listener
         *_, text = generate_reply(chat, prompt, sampling)
         return Reply(text, [Candidate(text, None, line_logprobs(chat, prompt, [text])[0].fluency)], 0)
-    drafts = draw_replies(chat, prompt, sampling, n)
+    drafts = _unique(draw_replies(chat, prompt, sampling, n))
     texts = [d.text for d in drafts]
     if listener is None:
         return Reply(texts[0], [Candidate(d.text, None, d.fluency) for d in drafts], 0)
@@ -60,3 +60,11 @@ def answer(
     return Reply(
         texts[chosen], [Candidate(d.text, float(s), d.fluency) for d, s in zip(drafts, scores, strict=True)], chosen
     )
+
+
+def _unique(drafts: list[Draft]) -> list[Draft]:
+    """The drafts without repeats of a line, in the order drawn: a repeated line is one candidate."""
+    unique: dict[str, Draft] = {}
+    for draft in drafts:
+        unique.setdefault(draft.text, draft)
+    return list(unique.values())

@@ -84,7 +84,9 @@ def test_one_candidate_is_the_streamed_reply_and_more_are_chosen_by_the_listener
     assert one.text == streamed and len(one.candidates) == 1
     many = answer(tiny_chat, tiny_listener, turns, "Sheldon", sampling, 6)
     scores = [c.listening for c in many.candidates]
-    assert len(scores) == 6 and many.chosen == int(np.argmax(scores))
+    texts = [c.text for c in many.candidates]
+    assert 1 < len(scores) <= 6 and len(set(texts)) == len(texts)  # six drawn, a repeated line shown once
+    assert many.chosen == int(np.argmax(scores))
     assert many.text == many.candidates[many.chosen].text
     assert answer(tiny_chat, None, turns, "Sheldon", sampling, 6).chosen == 0  # no listener yet: the first draft
     with pytest.raises(ValueError, match="from 1 to 32"):
@@ -100,5 +102,5 @@ def test_eval_chat_select_ranks_replies_as_the_chat_chooses(models_dir, tmp_path
     assert "recall_at_1" not in plain  # without --select, eval chat is as it was
     assert cli.main([*argv, "--select", "10", "--listener", str(models_dir / "listener")]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert result["n_select"] == 60 and result["recall_at_1"] > 0.5
+    assert result["n_select"] == 60 and result["recall_at_1"] > 0.3  # chance: 0.10
     assert result["bits_per_char"] == plain["bits_per_char"]

@@ -104,13 +104,25 @@ def pad(sequences: list[list[int]], maxlen: int | None, padding: str, truncating
     return pad_sequences(sequences, maxlen, padding, truncating)
 
 
+def _parts(line: str, size: int = 8_000) -> list[str]:
+    """A line cut at spaces into parts of about `size` characters: SentencePiece skips any sentence longer than its
+    limit (64 KB), which would leave a long line's words unknown."""
+    words_of_line, parts, part = line.split(" "), [], ""
+    for word in words_of_line:
+        if part and len(part) + len(word) > size:
+            parts.append(part)
+            part = ""
+        part += (" " if part else "") + word
+    return [*parts, part]
+
+
 def subword_pieces(text: str, vocab_size: int = 200) -> tuple[list[tuple[str, list[str]]], int]:
     """SentencePiece trained on `text` itself: each distinct word (the first 50) beside its pieces, and how many
     pieces were learnt."""
     tokens, _ = words(check_text(text))
     if len(set("".join(tokens))) < 2:
         raise PreprocessError("SentencePiece needs more varied text to learn pieces from.")
-    lines = [line for line in text.lower().splitlines() if line.strip()]
+    lines = [part for line in text.lower().splitlines() for part in _parts(line) if part.strip()]
     tokenizer = SentencePieceTokenizer(train_sentencepiece(lines, vocab_size))
     shown = list(dict.fromkeys(tokens))[:50]
     return [

@@ -48,14 +48,18 @@ class Listener:
         self.network.eval()
         self.end_of_turn = self.vocab.word_to_index[END_OF_TURN]
 
+    def words(self, text: str) -> list[int]:
+        """The ids of the words of `text` (question and exclamation marks are words here)."""
+        return self.vocab.encode(word_tokens(text, marks=True))
+
     def context_ids(self, context: Sequence[Utterance]) -> list[int]:
         ids: list[int] = []
         for turn in context[-self.reading.turns :]:
-            ids += self.vocab.encode(word_tokens(turn.text)) + [self.end_of_turn]
+            ids += self.words(turn.text) + [self.end_of_turn]
         return ids[-self.reading.context_tokens :] or [self.end_of_turn]
 
     def reply_ids(self, reply: str) -> list[int]:
-        return self.vocab.encode(word_tokens(reply))[: self.reading.reply_tokens] or [UNK]
+        return self.words(reply)[: self.reading.reply_tokens] or [UNK]
 
     def parts(self, context: Sequence[Utterance], candidates: Sequence[str]) -> dict[str, np.ndarray]:
         """Each candidate's encoder cosine and TF-IDF cosine with the context."""
@@ -63,7 +67,9 @@ class Listener:
         with torch.no_grad():
             c = self.network.encode_contexts(*pad_batch([self.context_ids(context)]))
             r = self.network.encode_replies(*pad_batch(replies))
-        recent = [i for t in context[-self.reading.tfidf_turns :] for i in self.vocab.encode(word_tokens(t.text))]
+        recent = [
+            i for t in context[-self.reading.tfidf_turns :] for i in self.vocab.encode(word_tokens(t.text, marks=True))
+        ]
         query = self.tfidf(recent)
         return {"encoder": (r @ c[0]).numpy(), "tfidf": np.array([self.tfidf(ids) @ query for ids in replies])}
 

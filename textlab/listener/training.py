@@ -43,7 +43,9 @@ def reply_pairs(lines: Sequence[Utterance], turns: int) -> list[Pair]:
 
 
 def build_vocab(pairs: Sequence[Pair], size: int) -> WordVocab:
-    counts = Counter(w for context, reply in pairs for text in (reply, context[-1].text) for w in word_tokens(text))
+    counts = Counter(
+        w for context, reply in pairs for text in (reply, context[-1].text) for w in word_tokens(text, marks=True)
+    )
     words = [w for w, _ in counts.most_common(size - 3)]
     return WordVocab.build([" ".join([*words, END_OF_TURN])])
 
@@ -61,7 +63,7 @@ def train_listener(
     """A listener for `cfg` learnt from `train_lines`; validation and test figures rank `bot`'s lines."""
     pairs = reply_pairs(train_lines, cfg.turns)
     vocab = build_vocab(pairs, cfg.vocab_size)
-    idf = inverse_document_frequency((vocab.encode(word_tokens(u.text)) for u in train_lines), len(vocab))
+    idf = inverse_document_frequency((vocab.encode(word_tokens(u.text, marks=True)) for u in train_lines), len(vocab))
     torch.manual_seed(cfg.train.seed)
     network = DualEncoder(
         DualEncoderConfig(len(vocab), cfg.embed_dim, cfg.hidden_size, cfg.out_dim, cfg.dropout, cfg.temperature)

@@ -17,6 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ud800
 _WORD = re.compile(r"\S+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # "rock'n'roll" and "don't" stay one token
+_MARKED = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*|[?!]")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 
 
@@ -45,10 +46,11 @@ def normalise(text: str, letters_only: bool = False) -> str:
     return " ".join(form for _, _, form in text_words(text, letters_only))
 
 
-def word_tokens(text: str) -> list[str]:
+def word_tokens(text: str, marks: bool = False) -> list[str]:
     """The word-vector tokens of `text`: runs of lower-case letters and digits, apostrophes inside a word kept
-    ("don't", "rock'n'roll"), everything else a separator. The vectors learn from these and are asked about these."""
-    return _TOKEN.findall(normalise(text.replace("\u2019", "'")))
+    ("don't", "rock'n'roll"), everything else a separator. The vectors learn from these and are asked about these.
+    With `marks`, question and exclamation marks are tokens too (a listener hears a question)."""
+    return (_MARKED if marks else _TOKEN).findall(normalise(text.replace("\u2019", "'")))
 
 
 def sentence_tokens(text: str) -> list[list[str]]:

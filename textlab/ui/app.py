@@ -11,7 +11,7 @@ import gradio as gr
 from textlab.capabilities import capabilities
 from textlab.loading import ModelSlot, slot_for
 from textlab.ui import chat_tab, classify_tab, lab_tab, neighbours_tab, translate_tab
-from textlab.ui.common import check_input_types
+from textlab.ui.common import check_argument_count, check_input_types
 
 TABS = (chat_tab, classify_tab, neighbours_tab, translate_tab, lab_tab)
 DESCRIPTION = (
@@ -27,10 +27,12 @@ def start_slots() -> dict[str, ModelSlot]:
 
 def build_app(slots: dict[str, ModelSlot] | None = None) -> gr.Blocks:
     slots = slots or start_slots()
-    with gr.Blocks(title="textlab") as demo:
+    # Uploads and the files handed out are swept every 10 minutes once an hour old: the disk does not fill up.
+    with gr.Blocks(title="textlab", delete_cache=(600, 3600)) as demo:
         gr.Markdown(DESCRIPTION)
         with gr.Tabs():
             for tab in TABS:
                 tab.create_tab(slots)
     check_input_types(demo)
+    check_argument_count(demo)
     return demo

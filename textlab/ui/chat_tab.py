@@ -23,6 +23,7 @@ from textlab.listener.model import model_card as listener_card
 from textlab.loading import ModelSlot
 from textlab.sampling import SamplingConfig
 from textlab.ui.common import at_most_every, poll_status, ready_model, status_markdown
+from textlab.ui.limits import CHAT_MESSAGE_CHARS
 
 TITLE = "Sheldon chat"
 CHAT_STREAMS = 2  # replies drawn at once; more wait in the queue, so that short requests on other tabs stay fast
@@ -145,7 +146,9 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
             examples=[[message, user, DEFAULT_BOT, *DEFAULTS.values()] for message, user in EXAMPLES],
             example_labels=[f"{user}: {message}" for message, user in EXAMPLES],
             chatbot=gr.Chatbot(elem_id="chat-window", height=420, buttons=["copy"]),
-            textbox=gr.Textbox(placeholder="Say something...", elem_id="chat-input", max_lines=4),
+            textbox=gr.Textbox(
+                placeholder="Say something...", elem_id="chat-input", max_lines=4, max_length=CHAT_MESSAGE_CHARS
+            ),
             api_name="chat",
             api_description="Reply as a sitcom character, and the candidates it was chosen from. Inputs: message, "
             "then the additional inputs.",

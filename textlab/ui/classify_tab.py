@@ -15,6 +15,7 @@ from textlab.classify.tasks import TASKS
 from textlab.files import MAX_UPLOAD_BYTES, download_file
 from textlab.loading import ModelSlot
 from textlab.ui.common import poll_status, ready_model, status_markdown
+from textlab.ui.limits import CLASSIFY_TEXT_CHARS
 
 TITLE = "Classify"
 PREVIEW_ROWS = 20
@@ -111,7 +112,11 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(
-                    lines=7, label="Text", placeholder="Paste a review or a news post...", elem_id="classify-input"
+                    lines=7,
+                    label="Text",
+                    placeholder="Paste a review or a news post...",
+                    elem_id="classify-input",
+                    max_length=CLASSIFY_TEXT_CHARS,
                 )
                 button = gr.Button("Classify", variant="primary", elem_id="classify-button")
                 gr.Examples([[t, key] for t, key in EXAMPLES if key in TASKS], inputs=[text, model], label="Examples")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -9,6 +10,7 @@ from typing import Any, TypeVar
 import gradio as gr
 
 from textlab.loading import ModelSlot, SlotStatus
+from textlab.ui.limits import MAX_TEXT_CHARS
 
 T = TypeVar("T")
 
@@ -63,27 +65,73 @@ def at_most_every(seconds: float, stream: Iterable[T]) -> Iterator[T]:
 
 
 def check_input_types(app: gr.Blocks) -> None:
-    """Answer an API call that sends text where a number belongs (or a number or list where text belongs) with a
-    message naming the input. Gradio itself reports such a value only as a hidden internal error."""
+    """Answer an input a person or a client got wrong with a message naming it, before anything is stored: text
+    where a number belongs (or a number or list where text belongs), no value, NaN or infinity, text over its
+    maximum (`max_length`, else `limits.MAX_TEXT_CHARS`), text that is not valid Unicode. Gradio itself reports
+    such a value only as a bare "Error"."""
     for block in app.blocks.values():
         if isinstance(block, gr.Slider | gr.Number):
-            block.preprocess = _typed(block, block.preprocess, (int, float), "a number")
+            block.preprocess = _checked(block, block.preprocess, (int, float), "a number", _finite)
         elif isinstance(block, gr.Textbox):
-            block.preprocess = _typed(block, block.preprocess, (str,), "text")
+            block.preprocess = _checked(block, block.preprocess, (str,), "text", _text_rules(block))
         elif isinstance(block, gr.Checkbox):
-            block.preprocess = _typed(block, block.preprocess, (bool,), "true or false")
+            block.preprocess = _checked(block, block.preprocess, (bool,), "true or false", None)
 
 
-def _typed(
-    block: gr.components.Component, preprocess: Callable[[Any], Any], accepts: tuple[type, ...], what: str
+def check_argument_count(app: gr.Blocks) -> None:
+    """Answer a call that sends too few inputs with what the endpoint takes (Gradio's own message is hidden: the
+    client sees a bare "Error")."""
+    validate = app.validate_inputs
+
+    def counted(block_fn, inputs):
+        if len(inputs) < len(block_fn.inputs):
+            names = ", ".join(getattr(b, "label", None) or type(b).__name__.lower() for b in block_fn.inputs)
+            raise gr.Error(f"This endpoint takes {len(block_fn.inputs)} inputs ({names}); got {len(inputs)}.")
+        return validate(block_fn, inputs)
+
+    app.validate_inputs = counted
+
+
+def _checked(
+    block: gr.components.Component,
+    preprocess: Callable[[Any], Any],
+    accepts: tuple[type, ...],
+    what: str,
+    rule: Callable[[Any], str | None] | None,
 ) -> Callable[[Any], Any]:
+    name = block.label or "This input"
+    required = isinstance(block, gr.Slider | gr.Textbox)
+
     def checked(payload: Any) -> Any:
-        if payload is not None and (
-            not isinstance(payload, accepts) or (bool not in accepts and isinstance(payload, bool))
-        ):
+        if payload is None:
+            if required:
+                raise gr.Error(f"{name} needs a value ({what}); got none.")
+            return preprocess(payload)
+        if not isinstance(payload, accepts) or (bool not in accepts and isinstance(payload, bool)):
             shown = repr(payload)
             shown = shown if len(shown) <= 40 else shown[:37] + "..."
-            raise gr.Error(f"{block.label or 'This input'} takes {what}; got {shown}.")
+            raise gr.Error(f"{name} takes {what}; got {shown}.")
+        if rule and (problem := rule(payload)):
+            raise gr.Error(f"{name} {problem}")
         return preprocess(payload)
 
     return checked
+
+
+def _finite(value: float) -> str | None:
+    return None if math.isfinite(value) else f"takes a finite number; got {value}."
+
+
+def _text_rules(block: gr.Textbox) -> Callable[[str], str | None]:
+    limit = block.max_length or MAX_TEXT_CHARS
+
+    def rules(text: str) -> str | None:
+        if len(text) > limit:
+            return f"takes at most {limit:,} characters; got {len(text):,}."
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return "holds characters that are not valid Unicode text (a lone surrogate); send UTF-8 text."
+        return None
+
+    return rules

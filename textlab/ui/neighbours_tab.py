@@ -11,6 +11,7 @@ from textlab.loading import ModelSlot
 from textlab.neighbours.queries import MAX_K, WordMap, analogy, most_similar, odd_one_out, similarity, word_map
 from textlab.neighbours.vectors import NeighboursError, WordVectors, model_card
 from textlab.ui.common import poll_status, ready_model, status_markdown
+from textlab.ui.limits import WORD_CHARS
 
 TITLE = "Neighbours"
 WORDS_OF_INTEREST = ["bazinga", "penny", "universe", "spock", "brain"]
@@ -67,7 +68,7 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
 def _neighbours_section(slot: ModelSlot[WordVectors]) -> None:
     with gr.Row():
         with gr.Column():
-            word = gr.Textbox(label="Word", value="bazinga", elem_id="neighbours-word")
+            word = gr.Textbox(label="Word", value="bazinga", elem_id="neighbours-word", max_length=WORD_CHARS)
             k = gr.Slider(1, MAX_K, value=10, step=1, label="How many neighbours")
             find = gr.Button("Find neighbours", variant="primary", elem_id="neighbours-button")
             gr.Examples([[w] for w in WORDS_OF_INTEREST], inputs=[word], label="Words of interest")
@@ -110,19 +111,21 @@ def _map_section(slot: ModelSlot[WordVectors]) -> None:
 
 def _relations_section(slot: ModelSlot[WordVectors]) -> None:
     with gr.Row():
-        a = gr.Textbox(label="a", value="leonard")
-        b = gr.Textbox(label="is to b", value="penny")
-        c = gr.Textbox(label="as c is to ...", value="howard")
+        a = gr.Textbox(label="a", value="leonard", max_length=WORD_CHARS)
+        b = gr.Textbox(label="is to b", value="penny", max_length=WORD_CHARS)
+        c = gr.Textbox(label="as c is to ...", value="howard", max_length=WORD_CHARS)
         solve = gr.Button("Solve analogy", elem_id="analogy-button")
     answers = gr.Dataframe(headers=["word", "score"], label="b - a + c (3CosMul)", elem_id="analogy-table")
     gr.Examples([list(t) for t in ANALOGIES], inputs=[a, b, c], label="Analogies")
     with gr.Row():
-        first = gr.Textbox(label="Word", value="penny")
-        second = gr.Textbox(label="Other word", value="leonard")
+        first = gr.Textbox(label="Word", value="penny", max_length=WORD_CHARS)
+        second = gr.Textbox(label="Other word", value="leonard", max_length=WORD_CHARS)
         compare = gr.Button("Similarity")
         score = gr.Number(label="Cosine similarity", precision=3)
     with gr.Row():
-        group = gr.Textbox(label="Words (comma-separated)", value="breakfast, cereal, dinner, lunch, physics")
+        group = gr.Textbox(
+            label="Words (comma-separated)", value="breakfast, cereal, dinner, lunch, physics", max_length=WORD_CHARS
+        )
         pick = gr.Button("Odd one out")
         odd = gr.Textbox(label="Does not belong")
     solve.click(

@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 from gradio.utils import get_upload_folder
+from starlette.middleware import Middleware
 
 from textlab.files import MAX_UPLOAD_BYTES
 from textlab.settings import REPO_ROOT, cache_dir, models_dir, on_a_space, sessions
 from textlab.ui.app import build_app
+from textlab.ui.limits import BodyLimit, KnownEndpoints, endpoint_names
 
 log = logging.getLogger("textlab")
 
@@ -30,6 +32,7 @@ def serve(host: str, port: int, share: bool) -> None:
         # Gradio keeps about 0.3 MB per session (a copy of every component's config) for its 10,000 most recent
         # sessions by default, and every API call made without a session hash is a new one: 3 GB at worst.
         state_session_capacity=sessions(),
+        app_kwargs={"middleware": [Middleware(BodyLimit), Middleware(KnownEndpoints, names=endpoint_names(demo))]},
     )
     if share:
         if share_url:

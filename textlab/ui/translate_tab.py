@@ -60,7 +60,13 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
                     label="Task",
                     elem_id="translate-task",
                 )
-                source = gr.Textbox(label="Input", value="the 3rd of May 1999", lines=2, elem_id="translate-input")
+                source = gr.Textbox(
+                    label="Input",
+                    value="the 3rd of May 1999",
+                    lines=2,
+                    elem_id="translate-input",
+                    max_length=max(t.rules.max_chars for t in TASKS.values()),
+                )
                 beam = gr.Slider(1, MAX_BEAM, value=3, step=1, label="Beam width (1 is greedy)")
                 button = gr.Button("Translate", variant="primary", elem_id="translate-button")
                 gr.Examples([list(e) for e in EXAMPLES if e[1] in TASKS], inputs=[source, task], label="Examples")

@@ -16,6 +16,7 @@ from textlab.lab.preprocess import (
     window_table,
 )
 from textlab.ui.lab_tab.common import answer
+from textlab.ui.limits import LAB_TEXT_CHARS
 
 SAMPLE_TEXT = (
     "Sheldon: I'm not crazy, my mother had me tested.\nPenny: Sheldon, what are you doing in my apartment?\n"
@@ -83,7 +84,11 @@ def _vocabulary_section() -> tuple:
     with gr.Row():
         with gr.Column():
             text = gr.Textbox(
-                SAMPLE_TEXT, label="Text (English, or Chinese: it is segmented into words)", lines=8, elem_id="lab-text"
+                SAMPLE_TEXT,
+                label="Text (English, or Chinese: it is segmented into words)",
+                lines=8,
+                elem_id="lab-text",
+                max_length=LAB_TEXT_CHARS,
             )
             upload = gr.File(label="...or upload a .txt file (at most 10 MB)", file_types=[".txt"], type="binary")
             button = gr.Button("Build the vocabulary", variant="primary", elem_id="lab-vocab-button")

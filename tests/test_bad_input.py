@@ -68,7 +68,7 @@ CASES = [
     ("/word_map", ("penny", "umap"), "not in the list of choices"),
     ("/translate", ("", "dates", 3), "Type something"),
     ("/translate", ("banana", "dates", 3), "does not look like a date"),
-    ("/translate", (HUGE, "en-es", 3), "Input takes at most 1,000 characters"),
+    ("/translate", (HUGE, "en-es", 3), "Input takes at most 300 characters"),
     ("/translate", ("May 3 1999", "dates", 0), "beam|minimum"),
     ("/translate", ("May 3 1999", "dates", 500), "beam|maximum"),
     ("/translate", ("May 3 1999", "klingon", 3), "not in the list of choices"),

@@ -20,7 +20,14 @@ from textlab.chat.training import split_corpus
 from textlab.data.dialogue import Utterance, episodes
 from textlab.data.sitcoms import load_dialogue, load_friends, load_office
 from textlab.listener.config import ListenerConfig
-from textlab.listener.model import END_OF_TURN, Listener, Reading, inverse_document_frequency
+from textlab.listener.model import (
+    END_OF_TURN,
+    TFIDF_BUCKETS,
+    Listener,
+    Reading,
+    inverse_document_frequency,
+    tfidf_features,
+)
 from textlab.networks.dual_encoder import DualEncoder, DualEncoderConfig
 from textlab.text.batches import pad_batch
 from textlab.text.words import WordVocab, word_tokens
@@ -63,7 +70,7 @@ def train_listener(
     """A listener for `cfg` learnt from `train_lines`; validation and test figures rank `bot`'s lines."""
     pairs = reply_pairs(train_lines, cfg.turns)
     vocab = build_vocab(pairs, cfg.vocab_size)
-    idf = inverse_document_frequency((vocab.encode(word_tokens(u.text, marks=True)) for u in train_lines), len(vocab))
+    idf = inverse_document_frequency((tfidf_features(u.text) for u in train_lines), TFIDF_BUCKETS)
     torch.manual_seed(cfg.train.seed)
     network = DualEncoder(
         DualEncoderConfig(len(vocab), cfg.embed_dim, cfg.hidden_size, cfg.out_dim, cfg.dropout, cfg.temperature)

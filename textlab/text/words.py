@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,13 @@ def word_tokens(text: str, marks: bool = False) -> list[str]:
     ("don't", "rock'n'roll"), everything else a separator. The vectors learn from these and are asked about these.
     With `marks`, question and exclamation marks are tokens too (a listener hears a question)."""
     return (_MARKED if marks else _TOKEN).findall(normalise(text.replace("\u2019", "'")))
+
+
+def hashed_ngrams(tokens: Sequence[str], buckets: int) -> list[int]:
+    """Each token and each pair of neighbouring tokens as one of `buckets` feature ids (CRC-32, the hashing trick):
+    a TF-IDF over words and word pairs with no vocabulary to store."""
+    grams = [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))]
+    return [zlib.crc32(gram.encode("utf-8")) % buckets for gram in grams]
 
 
 def sentence_tokens(text: str) -> list[list[str]]:

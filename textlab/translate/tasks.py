@@ -64,7 +64,7 @@ TASKS = {
             "translate-en-es",
             "Translates short English sentences into Spanish, learnt from the King James and Reina-Valera 1909 "
             "Bibles verse by verse: expect biblical Spanish. Subword encoder-decoder with attention.",
-            Rules("sentencepiece"),
+            Rules("sentencepiece", max_chars=300),  # a verse of 20 words is about 120 characters
             bible_pairs,
             {
                 "embed_dim": 96,

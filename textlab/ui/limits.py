@@ -20,6 +20,8 @@ CLASSIFY_TEXT_CHARS = 100_000  # a classifier reads at most its first 400 tokens
 LAB_TEXT_CHARS = 200_000  # the preprocessing explorer's text (an upload may hold more; it is read up to 1,000,000)
 LAB_PROMPT_CHARS = 2_000  # a model of your own reads the last 400 characters of its prompt
 WORD_CHARS = 1_000  # a word or a list of words on the Neighbours tab
+MAX_QUEUE = 128  # requests waiting in Gradio's queue; one more is told the queue is full
+EXPLORER_JOBS = 2  # the Lab's preprocessing explorer at once (segmenting 200,000 Chinese characters takes 2-3 s)
 
 
 class BodyLimit:

@@ -27,8 +27,9 @@ EXAMPLES = [
 ]
 # Translations are not queued behind each other (Gradio's default is 4 at a time per event). Under load each of a
 # beam search's few hundred small torch ops waits for the GIL, so a 50 ms translation takes over half a second, and
-# with 4 at a time the rest queued for seconds (p95 3-4 s in `bench serve`). Gradio's 40 worker threads bound them.
-TRANSLATE_JOBS = None
+# with 4 at a time the rest queued for seconds (p95 3-4 s in `bench serve`). Unbounded, 120 long ones at beam 10
+# slowed every tab (classify p50 1.4 s): 8 at a time, and at most 300 characters of English (`Rules.max_chars`).
+TRANSLATE_JOBS = 8
 
 
 def translate_text(slots: dict[str, ModelSlot], text, task, beam) -> tuple:

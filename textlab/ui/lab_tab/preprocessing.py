@@ -16,7 +16,7 @@ from textlab.lab.preprocess import (
     window_table,
 )
 from textlab.ui.lab_tab.common import answer
-from textlab.ui.limits import LAB_TEXT_CHARS
+from textlab.ui.limits import EXPLORER_JOBS, LAB_TEXT_CHARS
 
 SAMPLE_TEXT = (
     "Sheldon: I'm not crazy, my mother had me tested.\nPenny: Sheldon, what are you doing in my apartment?\n"
@@ -99,6 +99,8 @@ def _vocabulary_section() -> tuple:
         [text, upload],
         [table, notes],
         api_name="lab_vocabulary",
+        concurrency_id="explorer",
+        concurrency_limit=EXPLORER_JOBS,
         api_description="Sorted vocabulary of a text: index, word, count.",
     )
     return text, upload
@@ -114,6 +116,8 @@ def _encode_section(text, upload):
         [text, upload, sentence],
         encoded,
         api_name="lab_encode",
+        concurrency_id="explorer",
+        concurrency_limit=EXPLORER_JOBS,
         api_description="A sentence as indices of the text's vocabulary, and read back.",
     )
     return sentence
@@ -133,6 +137,8 @@ def _windows_section(text, upload) -> None:
         [text, upload, window, step],
         [windows, notes],
         api_name="lab_windows",
+        concurrency_id="explorer",
+        concurrency_limit=EXPLORER_JOBS,
         api_description="The study notes' (sentence, next_char) windows.",
     )
 
@@ -149,6 +155,8 @@ def _pad_section(text, upload, sentence) -> None:
         [text, upload, sentence, maxlen, padding, truncating],
         padded,
         api_name="lab_pad",
+        concurrency_id="explorer",
+        concurrency_limit=EXPLORER_JOBS,
         api_description="Each line encoded and padded with pad_sequences.",
     )
 
@@ -163,5 +171,7 @@ def _pieces_section(text, upload) -> None:
         [text, upload],
         [pieces, notes],
         api_name="lab_subwords",
+        concurrency_id="explorer",
+        concurrency_limit=EXPLORER_JOBS,
         api_description="SentencePiece pieces beside the words.",
     )

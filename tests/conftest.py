@@ -320,6 +320,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+APP_PIDS: dict[str, int] = {}  # the process of each app `start_app` serves, by URL
+
+
 @contextlib.contextmanager
 def start_app(models: Path, corpus: Path, scratch: Path, extra_env: dict | None = None):
     """`python app.py` in a subprocess on a free port, until the block ends; yields its URL."""
@@ -341,6 +344,7 @@ def start_app(models: Path, corpus: Path, scratch: Path, extra_env: dict | None 
         )
         try:
             url = f"http://127.0.0.1:{port}/"
+            APP_PIDS[url] = proc.pid
             deadline = time.monotonic() + 90
             while not _answers(url):
                 if proc.poll() is not None or time.monotonic() > deadline:

@@ -14,6 +14,7 @@ shared training loop (`training.train_steps`); the runs take turns, one epoch ea
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 
@@ -131,14 +132,16 @@ def train_runs(
     points: list[Point] = []
     for epoch in range(1, epochs + 1):
         for lane in (lane for lane in lanes if lane.history is None):
-            points += _next_epoch(lane, step_points)
+            for _ in _next_epoch(lane, step_points, points):  # a word every second, even inside a long epoch:
+                yield Update((epoch - 1) / epochs, list(points), f"epoch {epoch} of {epochs}: {lane.run.name}")
         latest = ", ".join(f"{lane.run.name} {lane.last.valid_loss:.3f}" for lane in lanes if lane.last)
         yield Update(epoch / epochs, list(points), f"epoch {epoch} of {epochs}; validation loss: {latest}")
         if all(lane.history is not None for lane in lanes):
             break
     for lane in lanes:  # a run still going finishes its last epoch's bookkeeping (best weights, history)
         while lane.history is None:
-            _next_epoch(lane, False)
+            for _ in _next_epoch(lane, False, []):
+                pass
     yield Update(
         1.0,
         points,
@@ -148,17 +151,22 @@ def train_runs(
     )
 
 
-def _next_epoch(lane: _Lane, step_points: bool) -> list[Point]:
-    """Advance a run to the end of its next epoch (or of its training); the curve points it made."""
-    name, points = lane.run.name, []
+def _next_epoch(lane: _Lane, step_points: bool, points: list[Point], every_s: float = 1.0) -> Iterator[None]:
+    """Advance a run to the end of its next epoch (or of its training), adding the curve points it makes to
+    `points`; yield every `every_s` seconds on the way. A closed experiment (the Stop button, a client gone) stops at
+    one of these yields: within a second, not at the end of an epoch."""
+    name, beat = lane.run.name, time.monotonic()
     while True:
         try:
             event = next(lane.events)
         except StopIteration as done:
             lane.history = done.value
-            return points
+            return
         if isinstance(event, Step):
             lane.steps += 1
+            if time.monotonic() - beat >= every_s:
+                yield
+                beat = time.monotonic()
             if step_points:
                 points += [
                     Point(name, lane.steps, "train", "gradient norm", event.grad_norm),
@@ -173,7 +181,7 @@ def _next_epoch(lane: _Lane, step_points: bool) -> list[Point]:
                 Point(name, event.epoch, "train", "accuracy", event.metrics["train_accuracy"]),
                 Point(name, event.epoch, "validation", "accuracy", event.metrics["accuracy"]),
             ]
-        return points
+        return
 
 
 def _summary_row(lane: _Lane, share: float) -> list:

@@ -22,8 +22,8 @@ from textlab.listener.model import Listener
 from textlab.listener.model import model_card as listener_card
 from textlab.loading import ModelSlot
 from textlab.sampling import SamplingConfig
-from textlab.ui.common import at_most_every, poll_status, ready_model, status_markdown
-from textlab.ui.limits import CHAT_MESSAGE_CHARS
+from textlab.ui.common import at_most_every, poll_status, ready_model, status_markdown, user_error
+from textlab.ui.limits import CHAT_MESSAGE_CHARS, CHAT_TURNS
 
 TITLE = "Sheldon chat"
 CHAT_STREAMS = 2  # replies drawn at once; more wait in the queue, so that short requests on other tabs stay fast
@@ -68,6 +68,8 @@ def send_message(
     listener finds answers best is sent whole (while the listener is not ready, the first one is).
     """
     chat = ready_model(slot)
+    if len(history or []) >= CHAT_TURNS:
+        raise user_error(f"This conversation has {len(history):,} messages, the most one keeps; clear it to go on.")
     try:
         sampling = SamplingConfig(
             temperature=float(temperature),
@@ -87,7 +89,7 @@ def send_message(
             return
         reply = answer(chat, listener.get(), turns, answerer, sampling, n)
     except (TypeError, ValueError, OverflowError) as e:
-        raise gr.Error(str(e)) from None
+        raise user_error(str(e)) from None
     yield reply.text, candidate_rows(reply)
 
 

@@ -14,7 +14,7 @@ from textlab.classify.model import Classifier, ClassifyError, model_card, predic
 from textlab.classify.tasks import TASKS
 from textlab.files import MAX_UPLOAD_BYTES, download_file
 from textlab.loading import ModelSlot
-from textlab.ui.common import poll_status, ready_model, status_markdown
+from textlab.ui.common import poll_status, ready_model, status_markdown, user_error
 from textlab.ui.limits import CLASSIFY_TEXT_CHARS
 
 TITLE = "Classify"
@@ -75,7 +75,7 @@ def classify_text(slots: dict[str, ModelSlot], text, model) -> tuple:
     try:
         found = explain(clf, text if isinstance(text, str) else "")
     except ClassifyError as e:
-        raise gr.Error(str(e)) from None
+        raise user_error(str(e)) from None
     return found.probabilities, found.segments, "\n".join(f"- {n}" for n in found.notes)
 
 
@@ -85,7 +85,7 @@ def classify_file(slots: dict[str, ModelSlot], path, model) -> tuple:
     try:
         texts, file_messages = read_texts_file(*_read_upload(path))
     except ClassifyError as e:
-        raise gr.Error(str(e)) from None
+        raise user_error(str(e)) from None
     probs = predict(clf, texts)
     out = str(download_file("predictions.csv", predictions_csv(clf, texts, probs)))
     rows = [
@@ -167,7 +167,7 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
 
 def _ready(slots: dict[str, ModelSlot], model) -> Classifier:
     if model not in slots:
-        raise gr.Error(f"Unknown model {model!r}; choose one of: {', '.join(slots)}.")
+        raise user_error(f"Unknown model {model!r}; choose one of: {', '.join(slots)}.")
     return ready_model(slots[model])
 
 

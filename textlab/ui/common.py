@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -13,6 +14,7 @@ from textlab.loading import ModelSlot, SlotStatus
 from textlab.ui.limits import MAX_TEXT_CHARS
 
 T = TypeVar("T")
+log = logging.getLogger("textlab")
 
 
 def status_markdown(status: SlotStatus, card: str = "") -> str:
@@ -24,11 +26,18 @@ def status_markdown(status: SlotStatus, card: str = "") -> str:
     return f"**Not ready yet.** {status.message}"
 
 
+def user_error(message: str) -> gr.Error:
+    """The error a person (or a client) caused, for the page: logged as one line, without a traceback (tracebacks
+    are for the app's own faults), control characters shown escaped."""
+    log.info("refused: %s", message[:300].encode("unicode_escape").decode("ascii"))
+    return gr.Error(message, print_exception=False)
+
+
 def ready_model(slot: ModelSlot[T]) -> T:
     """The slot's model, or the slot's status as the error a person sees while it is not ready."""
     model = slot.get()
     if model is None:
-        raise gr.Error(slot.status.message)
+        raise user_error(slot.status.message)
     return model
 
 
@@ -86,7 +95,7 @@ def check_argument_count(app: gr.Blocks) -> None:
     def counted(block_fn, inputs):
         if len(inputs) < len(block_fn.inputs):
             names = ", ".join(getattr(b, "label", None) or type(b).__name__.lower() for b in block_fn.inputs)
-            raise gr.Error(f"This endpoint takes {len(block_fn.inputs)} inputs ({names}); got {len(inputs)}.")
+            raise user_error(f"This endpoint takes {len(block_fn.inputs)} inputs ({names}); got {len(inputs)}.")
         return validate(block_fn, inputs)
 
     app.validate_inputs = counted
@@ -105,14 +114,14 @@ def _checked(
     def checked(payload: Any) -> Any:
         if payload is None:
             if required:
-                raise gr.Error(f"{name} needs a value ({what}); got none.")
+                raise user_error(f"{name} needs a value ({what}); got none.")
             return preprocess(payload)
         if not isinstance(payload, accepts) or (bool not in accepts and isinstance(payload, bool)):
             shown = repr(payload)
             shown = shown if len(shown) <= 40 else shown[:37] + "..."
-            raise gr.Error(f"{name} takes {what}; got {shown}.")
+            raise user_error(f"{name} takes {what}; got {shown}.")
         if rule and (problem := rule(payload)):
-            raise gr.Error(f"{name} {problem}")
+            raise user_error(f"{name} {problem}")
         return preprocess(payload)
 
     return checked

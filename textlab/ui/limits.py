@@ -16,6 +16,7 @@ MAX_BODY_BYTES = 2 * 1024 * 1024  # any request but an upload: the longest text 
 MAX_UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024  # one file at the upload limit, and its multipart wrapping
 MAX_TEXT_CHARS = 10_000  # a text input that states no maximum of its own
 CHAT_MESSAGE_CHARS = 2_000  # the model reads the last 400 characters of the conversation
+CHAT_TURNS = 200  # messages of one conversation: the server keeps its history per session (at most ~0.5 MB)
 CLASSIFY_TEXT_CHARS = 100_000  # a classifier reads at most its first 400 tokens
 LAB_TEXT_CHARS = 200_000  # the preprocessing explorer's text (an upload may hold more; it is read up to 1,000,000)
 LAB_PROMPT_CHARS = 2_000  # a model of your own reads the last 400 characters of its prompt

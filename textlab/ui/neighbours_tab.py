@@ -10,7 +10,7 @@ import gradio as gr
 from textlab.loading import ModelSlot
 from textlab.neighbours.queries import MAX_K, WordMap, analogy, most_similar, odd_one_out, similarity, word_map
 from textlab.neighbours.vectors import NeighboursError, WordVectors, model_card
-from textlab.ui.common import poll_status, ready_model, status_markdown
+from textlab.ui.common import poll_status, ready_model, status_markdown, user_error
 from textlab.ui.limits import WORD_CHARS
 
 TITLE = "Neighbours"
@@ -181,4 +181,4 @@ def _answer(fn, *args):
     try:
         return fn(*args)
     except NeighboursError as e:
-        raise gr.Error(str(e)) from None
+        raise user_error(str(e)) from None

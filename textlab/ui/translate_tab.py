@@ -10,7 +10,7 @@ import gradio as gr
 from textlab.loading import ModelSlot
 from textlab.translate.model import MAX_BEAM, TranslateError, Translation, Translator, model_card, translate
 from textlab.translate.tasks import TASKS
-from textlab.ui.common import poll_status, ready_model, status_markdown
+from textlab.ui.common import poll_status, ready_model, status_markdown, user_error
 
 TITLE = "Translate"
 EXAMPLES = [
@@ -38,7 +38,7 @@ def translate_text(slots: dict[str, ModelSlot], text, task, beam) -> tuple:
     try:
         result = translate(tr, text, int(beam))
     except TranslateError as e:
-        raise gr.Error(str(e)) from None
+        raise user_error(str(e)) from None
     rows = [[rank, c.text, round(c.score, 4), round(c.probability, 4)] for rank, c in enumerate(result.candidates, 1)]
     return result.output, _notes(result), rows, svg_attention(result)
 
@@ -153,5 +153,5 @@ def _label(piece: str) -> str:
 
 def _ready(slots: dict[str, ModelSlot], task: str) -> Translator:
     if task not in slots:
-        raise gr.Error(f"Unknown task {task!r}; choose one of {', '.join(slots)}.")
+        raise user_error(f"Unknown task {task!r}; choose one of {', '.join(slots)}.")
     return ready_model(slots[task])

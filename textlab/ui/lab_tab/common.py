@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gradio as gr
 import pandas as pd
 
 from textlab.lab.data import ExperimentError
@@ -10,6 +9,7 @@ from textlab.lab.experiments import Point
 from textlab.lab.own_model import OwnModelError
 from textlab.lab.preprocess import PreprocessError
 from textlab.lab.summary import BuilderError
+from textlab.ui.common import user_error
 
 
 def answer(fn, *args):
@@ -17,7 +17,7 @@ def answer(fn, *args):
     try:
         return fn(*args)
     except (PreprocessError, BuilderError, ExperimentError, OwnModelError) as e:
-        raise gr.Error(str(e)) from None
+        raise user_error(str(e)) from None
 
 
 def frames(points: list[Point], second: str) -> tuple[pd.DataFrame, pd.DataFrame]:

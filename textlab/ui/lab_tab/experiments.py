@@ -22,6 +22,7 @@ from textlab.lab.experiments import (
 )
 from textlab.loading import ModelSlot
 from textlab.neighbours.vectors import WordVectors
+from textlab.ui.common import user_error
 from textlab.ui.lab_tab.common import answer, frames
 
 log = logging.getLogger("textlab")
@@ -68,10 +69,10 @@ def run_experiment(vectors: ModelSlot[WordVectors], cap: float, name, units, lay
             head = "**Done.**" if update.done else f"**Training - {update.fraction:.0%}.**"
             yield f"{head} {update.message}", loss, other, update.summary
     except ExperimentError as e:
-        raise gr.Error(str(e)) from None
+        raise user_error(str(e)) from None
     except (OSError, RuntimeError):  # the reviews could not be read: the reason names server paths
         log.exception("Lab experiment %s failed", name)
-        raise gr.Error(
+        raise user_error(
             "The data for this experiment could not be read; the server log says why. The adding "
             "problem and the gradient experiments need no download."
         ) from None

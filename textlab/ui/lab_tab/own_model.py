@@ -9,6 +9,7 @@ from functools import partial
 import gradio as gr
 
 from textlab.lab.own_model import OwnModel, OwnModelError, checkpoint_zip, generate, read_upload, train_own
+from textlab.ui.common import user_error
 from textlab.ui.lab_tab.common import answer, frames
 from textlab.ui.limits import LAB_PROMPT_CHARS
 
@@ -16,7 +17,7 @@ from textlab.ui.limits import LAB_PROMPT_CHARS
 def train_model(data, budget) -> Iterator[tuple]:
     """Status, the loss curves, the latest sample, the session's model and its zipped checkpoint, as it trains."""
     if not data:
-        raise gr.Error("Upload a .txt file first.")
+        raise user_error("Upload a .txt file first.")
     try:
         text = read_upload(data)
         for update in train_own(text, float(budget)):
@@ -32,12 +33,12 @@ def train_model(data, budget) -> Iterator[tuple]:
                     str(checkpoint_zip(update.model)),
                 )
     except OwnModelError as e:
-        raise gr.Error(str(e)) from None
+        raise user_error(str(e)) from None
 
 
 def write_text(model: OwnModel | None, prompt, length, temperature) -> str:
     if model is None:
-        raise gr.Error("Train a model first (upload a text and press Train).")
+        raise user_error("Train a model first (upload a text and press Train).")
     return generate(model, prompt, int(length), float(temperature))
 
 

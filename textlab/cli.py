@@ -21,7 +21,7 @@ from textlab import settings
 from textlab.capabilities import Capability, Report, Task, capabilities
 from textlab.flags import add_config_flags, add_options, apply_flags, options_from
 
-BENCHES = ("chat", "listen", "chat_mix", "classify", "neighbours", "transfer", "translate", "lab", "serve")
+BENCHES = ("chat", "listen", "chat_mix", "classify", "neighbours", "transfer", "translate", "lab", "serve", "hostile")
 QUICK_REPORT = "BENCHMARKS-quick.md"
 
 

@@ -119,13 +119,13 @@ def test_a_writer_killed_mid_save_never_leaves_a_checkpoint_that_loads_wrong(tmp
 
 
 def test_download_files_keep_their_name_and_old_ones_are_removed(monkeypatch):
-    from textlab import files
+    from textlab import files, settings
 
     first = files.download_file("predictions.csv", b"text,label\n")
     second = files.download_file("predictions.csv", b"other\n")
     assert first.name == second.name == "predictions.csv" and first != second
     assert first.read_bytes() == b"text,label\n" and second.read_bytes() == b"other\n"
-    old = first.parent.stat().st_mtime - 2 * files.DOWNLOAD_MAX_AGE_S
+    old = first.parent.stat().st_mtime - 2 * settings.file_max_age_s()
     os.utime(first.parent, (old, old))
     files.download_file("my-char-model.zip", b"zip")
     assert not first.exists() and second.exists()  # the hour-old one went, the fresh one stays

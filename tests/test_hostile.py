@@ -113,3 +113,23 @@ def test_a_cancelled_lab_job_frees_the_lab_for_the_next_one(models_dir, corpus_d
         start = time.monotonic()
         status, *_ = client.predict("cells-adding", 4, 1, 1, api_name="/lab_experiment")
         assert "Done" in status and time.monotonic() - start < 20
+
+
+def test_uploads_older_than_the_sweep_age_are_gone(models_dir, corpus_dir, tmp_path):
+    env = {"TEXTLAB_FILE_MAX_AGE": "2", "GRADIO_TEMP_DIR": str(tmp_path / "gradio")}
+    with start_app(models_dir, corpus_dir, tmp_path, extra_env=env) as url:
+        boundary = uuid.uuid4().hex
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="reviews.csv"\r\n'
+            f"Content-Type: text/csv\r\n\r\ntext,label\r\ngreat,positive\r\n--{boundary}--\r\n"
+        ).encode()
+        request = urllib.request.Request(
+            f"{url}gradio_api/upload", data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            (uploaded,) = map(Path, json.loads(response.read()))
+        assert uploaded.is_file() and uploaded.is_relative_to(tmp_path / "gradio")
+        deadline = time.monotonic() + 20
+        while uploaded.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not uploaded.exists()  # swept: 2 s old, checked every 2 s

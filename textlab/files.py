@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from textlab import settings
+
 
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file, read in 1 MB blocks."""
@@ -76,20 +78,20 @@ def read_text_file(path: Path, limit: int = MAX_LOCAL_FILE_BYTES) -> str:
 
 
 _DOWNLOADS: list[Path] = []  # this process's folder for files handed to users, made on first use
-DOWNLOAD_MAX_AGE_S = 3600.0
 
 
 def download_file(name: str, data: bytes) -> Path:
     """Write `data` as `name` in a fresh subfolder of this process's download folder, for the UI to hand out.
 
-    Gradio copies a returned file into its own cache, so each copy here is kept an hour and then removed on a
-    later call: the folder does not grow with every download.
+    Gradio copies a returned file into its own cache, so each copy here is kept `TEXTLAB_FILE_MAX_AGE` seconds (an
+    hour) and then removed on a later call: the folder does not grow with every download.
     """
+    max_age = settings.file_max_age_s()
     if not _DOWNLOADS:
         _DOWNLOADS.append(Path(tempfile.mkdtemp(prefix="textlab-downloads-")))
     for old in _DOWNLOADS[0].iterdir():
         try:
-            if time.time() - old.stat().st_mtime > DOWNLOAD_MAX_AGE_S:
+            if time.time() - old.stat().st_mtime > max_age:
                 shutil.rmtree(old)
         except OSError:  # another request removed it first
             pass

@@ -11,6 +11,7 @@
 | `TEXTLAB_SESSIONS` | 1000 | browser / API sessions whose state the server keeps |
 | `TEXTLAB_LAB_JOBS` | 1 | Lab trainings at once |
 | `TEXTLAB_LAB_TIME_CAP` | 60 | seconds of training per Lab job (at least 10) |
+| `TEXTLAB_FILE_MAX_AGE` | 3600 | seconds an upload or a download is kept before the sweep removes it |
 | `OMP_NUM_THREADS` | the cores this process may use | threads for a model trained at start-up |
 """
 
@@ -82,6 +83,10 @@ def lab_jobs() -> int:
 
 def lab_time_cap_s() -> float:
     return env_number("TEXTLAB_LAB_TIME_CAP", 60, 10)
+
+
+def file_max_age_s() -> float:
+    return env_number("TEXTLAB_FILE_MAX_AGE", 3600, 1)
 
 
 def on_a_space() -> bool:

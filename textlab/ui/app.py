@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gradio as gr
 
+from textlab import settings
 from textlab.capabilities import capabilities
 from textlab.loading import ModelSlot, slot_for
 from textlab.ui import chat_tab, classify_tab, lab_tab, neighbours_tab, translate_tab
@@ -27,8 +28,10 @@ def start_slots() -> dict[str, ModelSlot]:
 
 def build_app(slots: dict[str, ModelSlot] | None = None) -> gr.Blocks:
     slots = slots or start_slots()
-    # Uploads and the files handed out are swept every 10 minutes once an hour old: the disk does not fill up.
-    with gr.Blocks(title="textlab", delete_cache=(600, 3600)) as demo:
+    # Uploads and the files handed out are swept (every 10 minutes at most) once TEXTLAB_FILE_MAX_AGE old, an hour
+    # by default: the disk does not fill up.
+    max_age = int(settings.file_max_age_s())
+    with gr.Blocks(title="textlab", delete_cache=(min(600, max_age), max_age)) as demo:
         gr.Markdown(DESCRIPTION)
         with gr.Tabs():
             for tab in TABS:

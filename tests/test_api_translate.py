@@ -43,7 +43,7 @@ def test_translate_english_to_spanish(client):
         ("", "dates", 3, "Type something"),
         ("banana", "dates", 3, "does not look like a date"),
         ("3 May 1999 " * 500, "dates", 3, "characters"),
-        ("x" * 5000, "en-es", 3, "5,000 characters"),
+        ("x" * 5000, "en-es", 3, "at most 300 characters; got 5,000"),
         ("the dog", "klingon", 3, "not in the list of choices"),
     ],
 )

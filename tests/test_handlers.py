@@ -16,9 +16,13 @@ def ready(model) -> ModelSlot:
 
 
 def test_send_message_streams_a_reply(tiny_chat):
-    replies = list(chat_tab.send_message(ready(tiny_chat), "Hi Sheldon.", [], "Penny", "Sheldon", 0.7, 0, 0.95, 60, 1))
-    assert replies and all(later.startswith(earlier) for earlier, later in zip(replies, replies[1:], strict=False))
-    assert len(replies[-1]) <= 60
+    listener = ModelSlot("listener", lambda: None, lambda progress: None, lambda m: None)  # one candidate needs none
+    replies = list(
+        chat_tab.send_message(ready(tiny_chat), listener, "Hi Sheldon.", [], "Penny", "Sheldon", 0.7, 0, 0.95, 60, 1, 1)
+    )
+    texts = [text for text, _ in replies]  # each update: the reply so far, and the candidates table
+    assert texts and all(later.startswith(earlier) for earlier, later in zip(texts, texts[1:], strict=False))
+    assert 0 < len(texts[-1]) <= 60
 
 
 def test_classify_text_gives_probabilities_pieces_and_notes(tiny_classifiers):
@@ -41,4 +45,4 @@ def test_find_neighbours_and_translate_text(tiny_vectors, tiny_translators):
 def test_a_handler_says_what_the_model_is_doing_while_it_is_not_ready():
     slot = ModelSlot("chat", lambda: None, lambda progress: None, lambda m: None)  # never started
     with pytest.raises(gr.Error, match="has not started loading"):
-        list(chat_tab.send_message(slot, "Hi", [], "Penny", "Sheldon", 0.7, 0, 0.95, 60, 1))
+        list(chat_tab.send_message(slot, slot, "Hi", [], "Penny", "Sheldon", 0.7, 0, 0.95, 60, 1, 1))

@@ -76,10 +76,13 @@ def at_most_every(seconds: float, stream: Iterable[T]) -> Iterator[T]:
 def check_input_types(app: gr.Blocks) -> None:
     """Answer an input a person or a client got wrong with a message naming it, before anything is stored: text
     where a number belongs (or a number or list where text belongs), no value, NaN or infinity, text over its
-    maximum (`max_length`, else `limits.MAX_TEXT_CHARS`), text that is not valid Unicode. Gradio itself reports
+    maximum (`max_length`, else `limits.MAX_TEXT_CHARS`), text that is not valid Unicode, a slider's value outside
+    its range (so the page and the API share one set of limits). Gradio itself reports
     such a value only as a bare "Error"."""
     for block in app.blocks.values():
-        if isinstance(block, gr.Slider | gr.Number):
+        if isinstance(block, gr.Slider):
+            block.preprocess = _checked(block, block.preprocess, (int, float), "a number", _in_range(block))
+        elif isinstance(block, gr.Number):
             block.preprocess = _checked(block, block.preprocess, (int, float), "a number", _finite)
         elif isinstance(block, gr.Textbox):
             block.preprocess = _checked(block, block.preprocess, (str,), "text", _text_rules(block))
@@ -129,6 +132,17 @@ def _checked(
 
 def _finite(value: float) -> str | None:
     return None if math.isfinite(value) else f"takes a finite number; got {value}."
+
+
+def _in_range(block: gr.Slider) -> Callable[[float], str | None]:
+    def rule(value: float) -> str | None:
+        if problem := _finite(value):
+            return problem
+        if not block.minimum <= value <= block.maximum:
+            return f"takes a number from {block.minimum:g} to {block.maximum:g}; got {value}."
+        return None
+
+    return rule
 
 
 def _text_rules(block: gr.Textbox) -> Callable[[str], str | None]:

@@ -97,6 +97,9 @@ def floods(url: str, scale: float) -> dict:
         f"{n} x a 100 MB JSON text to /classify, each a new session": lambda: [
             declared(url, "/gradio_api/call/classify", 100 * 2**20) for _ in range(n)
         ],
+        f"{10 * n} x a 98,600-character text to /classify (just under its limit), each a new session": lambda: [
+            refused(url, "/classify", ("a wonderful film " * 5_800, "sentiment")) for _ in range(10 * n)
+        ],
         f"{n} x a 1 MB prompt to /lab_generate": lambda: [
             refused(url, "/lab_generate", ("x" * 2**20, 40, 0.8)) for _ in range(n)
         ],
@@ -138,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, flood in floods(url, args.scale).items():
             with Probe(url, app.pid) as probe:
                 answers = flood()
-            got = ", ".join(f"{answers.count(a)} x {a}" for a in dict.fromkeys(map(str, answers)))
+            answers = [str(a) for a in answers]
+            got = ", ".join(f"{answers.count(a)} x {a}" for a in dict.fromkeys(answers))
             rows.append(f"| {name} | {probe.peak:,.0f} MB | {percentile(probe.times, 0.95):.2f} s | {got} |")
             print(rows[-1], file=sys.stderr)
         jobs = 3

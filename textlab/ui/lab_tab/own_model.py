@@ -65,7 +65,7 @@ def create(cap: float, jobs: int) -> None:
             )
     sample = gr.Textbox(label="A sample, drawn as it trains", lines=5, elem_id="lab-own-sample")
     with gr.Row():
-        prompt = gr.Textbox("The ", label="Start with", max_length=LAB_PROMPT_CHARS)
+        prompt = gr.Textbox("The ", label="Prompt", max_length=LAB_PROMPT_CHARS)
         length = gr.Slider(20, 1000, value=300, step=10, label="Characters")
         temperature = gr.Slider(0.1, 1.5, value=0.8, step=0.05, label="Temperature")
         write = gr.Button("Generate", elem_id="lab-own-generate")

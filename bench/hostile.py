@@ -93,12 +93,13 @@ def unread(url: str, endpoint: str, args: tuple) -> None:
 def floods(url: str, scale: float) -> dict:
     n = max(int(20 * scale), 2)
     many = max(int(120 * scale), 8)
+    sessions = max(int(1_000 * scale), 10)  # TEXTLAB_SESSIONS: as many as the server keeps
     return {
         f"{n} x a 100 MB JSON text to /classify, each a new session": lambda: [
             declared(url, "/gradio_api/call/classify", 100 * 2**20) for _ in range(n)
         ],
-        f"{10 * n} x a 98,600-character text to /classify (just under its limit), each a new session": lambda: [
-            refused(url, "/classify", ("a wonderful film " * 5_800, "sentiment")) for _ in range(10 * n)
+        f"{sessions} x a 98,600-character text to /classify (just under its limit), each a new session": lambda: [
+            refused(url, "/classify", ("a wonderful film " * 5_800, "sentiment")) for _ in range(sessions)
         ],
         f"{n} x a 1 MB prompt to /lab_generate": lambda: [
             refused(url, "/lab_generate", ("x" * 2**20, 40, 0.8)) for _ in range(n)

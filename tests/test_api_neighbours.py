@@ -47,7 +47,7 @@ def test_word_map_gives_points_for_the_word_and_its_neighbours(client):
         (("pizza electron", 5), "/neighbours", "one word"),
         (("quantm", 5), "/neighbours", "Close spellings: quantum"),
         (("../../etc/passwd", 5), "/neighbours", "one word|not in the vocabulary"),
-        (("pizza", 500), "/neighbours", "k must be|maximum"),
+        (("pizza", 500), "/neighbours", "How many neighbours takes a number from 1 to 50; got 500"),
         (("king", "queen", "zzz"), "/analogy", "not in the vocabulary"),
         (("pizza, cheese",), "/odd_one_out", "at least 3"),
         (("pizza", "cubism"), "/word_map", "cubism|method|choices|not in"),

@@ -178,7 +178,7 @@ def test_every_card_says_when_and_where_it_was_trained(tiny_chat, tiny_classifie
 
 
 def test_find_task_names_the_known_ones():
-    with pytest.raises(ValueError, match="unknown task 'sentimnet'; choose one of chat, sentiment"):
+    with pytest.raises(ValueError, match="unknown task 'sentimnet'; choose one of chat, listener, sentiment, news"):
         find_task("sentimnet")
 
 

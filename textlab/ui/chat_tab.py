@@ -149,7 +149,12 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
             example_labels=[f"{user}: {message}" for message, user in EXAMPLES],
             chatbot=gr.Chatbot(elem_id="chat-window", height=420, buttons=["copy"]),
             textbox=gr.Textbox(
-                placeholder="Say something...", elem_id="chat-input", max_lines=4, max_length=CHAT_MESSAGE_CHARS
+                placeholder="Say something...",
+                label="Message",
+                show_label=False,
+                elem_id="chat-input",
+                max_lines=4,
+                max_length=CHAT_MESSAGE_CHARS,
             ),
             api_name="chat",
             api_description="Reply as a sitcom character, and the candidates it was chosen from. Inputs: message, "

@@ -22,10 +22,11 @@ import urllib.request
 from pathlib import Path
 
 from bench.report import machine_line, write_section
+from textlab.chat.reply import DEFAULT_CANDIDATES
 
 REPO = Path(__file__).resolve().parents[1]
-REQUESTS = {  # row name -> (endpoint, arguments); chats stream 150 characters
-    "/chat": ("/chat", ("Can I sit in your spot?", "Penny", "Sheldon", 0.7, 0, 0.95, 150, -1)),
+REQUESTS = {  # row name -> (endpoint, arguments); chats answer 150 characters, chosen among the default candidates
+    "/chat": ("/chat", ("Can I sit in your spot?", "Penny", "Sheldon", 0.7, 0, 0.95, 150, -1, DEFAULT_CANDIDATES)),
     "/classify": ("/classify", ("A wonderful, moving film with a clumsy ending.", "sentiment")),
     "/neighbours": ("/neighbours", ("penny", 10)),
     "/translate dates": ("/translate", ("the 3rd of May 1999", "dates", 3)),
@@ -309,7 +310,8 @@ def main(argv: list[str] | None = None) -> int:
             "page within 15 s, at most 2 GB.",
             "",
             f"Load: {args.runs} runs, one after another, of {args.clients} concurrent clients (Gradio's HTTP API, one "
-            f"thread each) x {args.requests} requests, each a random choice of a streamed chat reply (150 characters), "
+            f"thread each) x {args.requests} requests, each a random choice of a chat reply (at most 150 characters, "
+            f"chosen among {DEFAULT_CANDIDATES} candidates), "
             "a classification, a neighbour query, a date translation and an English sentence translated to Spanish "
             f"(both beam 3): {calls} calls, a run taking {statistics.median(walls):.0f} s (median), **{len(errors)} "
             f"errors**. CPU time during the load: the app {app_cpu:.0f} s, the clients {bench_cpu:.0f} s, of "

@@ -27,6 +27,7 @@ def serve(host: str, port: int, share: bool) -> None:
         share=share,
         footer_links=["api"],
         prevent_thread_lock=True,
+        quiet=True,  # Gradio's own banner tells people to edit `launch()`; the app's way is --share
         max_file_size=MAX_UPLOAD_BYTES,
         blocked_paths=blocked_paths(),
         # Gradio keeps about 0.3 MB per session (a copy of every component's config) for its 10,000 most recent
@@ -34,6 +35,7 @@ def serve(host: str, port: int, share: bool) -> None:
         state_session_capacity=sessions(),
         app_kwargs={"middleware": [Middleware(BodyLimit), Middleware(KnownEndpoints, names=endpoint_names(demo))]},
     )
+    print(f"Serving at {local_url}" + ("" if share else " (a public link: --share)"), flush=True)
     if share:
         if share_url:
             print(f"Public link: {share_url}", flush=True)

@@ -1,6 +1,6 @@
-"""Transfer-learning benchmark (the seed's pre-trained embedding lesson): the sentiment GRU with its embedding random,
-from word2vec learnt on its own training tokens, or from the Neighbours tab's word vectors - each pre-trained start
-frozen or fine-tuned - on the same split, the same training subset and the same number of epochs.
+"""Transfer-learning benchmark (the study notes' pre-trained embedding lesson): the sentiment GRU with its embedding
+random, from word2vec learnt on its own training tokens, or from the Neighbours tab's word vectors - each pre-trained
+start frozen or fine-tuned - on the same split, the same training subset and the same number of epochs.
 Writes the "transfer" section of BENCHMARKS.md.
 
     python -m bench.transfer [--train 8000] [--epochs 3]        (or: python -m textlab bench transfer)

@@ -151,7 +151,7 @@ def test_lab_builds_a_seed_model_and_runs_an_experiment_with_live_curves(page, a
     page.goto(app_url)
     page.get_by_role("tab", name="Lab").click()
     page.get_by_role("tab", name="Model builder").click()
-    page.get_by_text("24,165,465").first.wait_for(timeout=10_000)  # the seed's examples, named in the label
+    page.get_by_text("24,165,465").first.wait_for(timeout=10_000)  # the study notes' examples, named in the label
     page.locator("#lab-summary-button").click()
     page.locator("#lab-summary").get_by_test_id("cell-0-2").get_by_text("71168").wait_for(timeout=20_000)  # LSTM(128)
     page.get_by_role("tab", name="Experiments").click()

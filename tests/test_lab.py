@@ -1,4 +1,4 @@
-"""The Lab's pieces: preprocessing against hand-computed cases, the model builder against the seed's parameter
+"""The Lab's pieces: preprocessing against hand-computed cases, the model builder against the study notes' parameter
 counts and real PyTorch modules, the experiments' curves, and training a character model on a text."""
 
 import zipfile

@@ -62,5 +62,5 @@ def test_the_readme_api_examples_run_as_written(tmp_path, monkeypatch, corpus_di
     assert [row["text"] for row in predictions] == ["A wonderful, moving film.", "A dull and clumsy mess."]
     assert any(row[0] == "spock" for row in names["points"]["data"])
     assert names["output"] == "1999-05-03" and names["nbest"]["data"][0][1] == "1999-05-03"
-    assert "71,297" in names["text"]  # the seed's LSTM summary, reproduced
+    assert "71,297" in names["text"]  # the study notes' LSTM summary, reproduced
     assert Path(names["zip_path"]).suffix == ".zip" and "Done" in names["status"]

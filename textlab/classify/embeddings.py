@@ -1,5 +1,5 @@
-"""Pre-trained token embeddings for the classifiers, the seed's transfer-learning lesson with what this machine has
-(no GloVe download):
+"""Pre-trained token embeddings for the classifiers, the study notes' transfer-learning lesson with what this machine
+has (no GloVe download):
 
 - `train_token_vectors`: word2vec learnt on the training split's own tokens, read without their labels;
 - `word_vector_rows`: the Neighbours tab's word vectors, learnt on the training splits of every classifier's data

@@ -36,6 +36,8 @@ from textlab.translate.config import TranslateConfig
 from textlab.translate.model import save_translator
 from textlab.translate.training import load_pair_data, train_translator
 
+from .browsing import CHROMIUM
+
 REPO = Path(__file__).resolve().parents[1]
 torch.set_num_threads(1)  # the tests' models are tiny: one thread is faster and leaves a core for the app
 
@@ -373,3 +375,20 @@ def app_url(models_dir, corpus_dir, tmp_path_factory):
     """The app serving the tiny model, shared by the API and browser tests."""
     with start_app(models_dir, corpus_dir, tmp_path_factory.mktemp("app")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright drives Debian's Chromium (see tests/browsing.py), without a sandbox or a GPU."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -1,41 +1,14 @@
-"""A person in Chromium: open the app, type to Sheldon, see the reply and why it was chosen, and use every tab."""
+"""A person in Chromium: open the app, type to Sheldon, see the reply and why it was chosen, classify, and look up
+neighbours. The Lab and Translate tabs have their own files."""
 
-import os
 import shutil
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
+from .browsing import ARTIFACTS, BROWSER_MARKS
 from .conftest import start_app
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    # In CI a missing browser is a failure, not a skip: scripts/test.sh installs it there.
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("CI"),
-        reason="Debian Chromium is not installed (apt-get install chromium)",
-    ),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
+pytestmark = BROWSER_MARKS
 
 
 def test_chat_reply_and_the_candidates_it_was_chosen_from(page, app_url):
@@ -128,49 +101,6 @@ def test_look_up_a_word_and_see_neighbours_and_the_map(page, app_url):
     page.screenshot(path=str(ARTIFACTS / "neighbours-tab.png"), full_page=True)
 
 
-def test_translate_a_date_and_see_the_n_best_list_and_the_attention_map(page, app_url):
-    page.goto(app_url)
-    page.get_by_role("tab", name="Translate").click()
-    page.locator("#translate-input textarea").fill("Monday, May 3rd, 1999")
-    page.locator("#translate-button").click()
-    output = page.locator("#translate-output textarea")
-    page.wait_for_function("el => /^\\d{4}-\\d\\d-\\d\\d$/.test(el.value)", arg=output.element_handle(), timeout=20_000)
-    heatmap = page.locator("#translate-attention svg")
-    heatmap.wait_for(timeout=20_000)
-    assert heatmap.locator("rect").count() == len("monday, may 3rd, 1999") * (len(output.input_value()) + 1)
-    assert page.locator("#translate-nbest").get_by_text(output.input_value()).count() >= 1
-    assert "Decoded in" in page.locator("#translate-notes").inner_text()
-    page.get_by_role("radio", name="English -> Spanish").click()
-    page.locator("#translate-input textarea").fill("the cat eats bread")
-    page.locator("#translate-button").click()
-    page.wait_for_function("el => el.value.includes('gato')", arg=output.element_handle(), timeout=20_000)
-    page.screenshot(path=str(ARTIFACTS / "translate-tab.png"), full_page=True)
-
-
-def test_lab_builds_a_seed_model_and_runs_an_experiment_with_live_curves(page, app_url):
-    page.goto(app_url)
-    page.get_by_role("tab", name="Lab").click()
-    page.get_by_role("tab", name="Model builder").click()
-    page.get_by_text("24,165,465").first.wait_for(timeout=10_000)  # the study notes' examples, named in the label
-    page.locator("#lab-summary-button").click()
-    page.locator("#lab-summary").get_by_test_id("cell-0-2").get_by_text("71168").wait_for(timeout=20_000)  # LSTM(128)
-    page.get_by_role("tab", name="Experiments").click()
-    epochs = page.locator("#lab-epochs input[type=number]")
-    epochs.fill("3")
-    epochs.press("Enter")
-    page.locator("#lab-run").click()
-    status = page.locator("#lab-status")
-    status.get_by_text("Training").wait_for(timeout=90_000)
-    page.screenshot(path=str(ARTIFACTS / "lab-tab-training.png"), full_page=True)
-    status.get_by_text("Done").wait_for(timeout=180_000)
-    results = page.locator("#lab-results")
-    for cell in ("SimpleRNN", "LSTM", "GRU"):
-        assert results.get_by_text(cell, exact=True).count() >= 1
-    assert page.locator("#lab-loss-plot canvas, #lab-loss-plot svg").count() >= 1
-    assert "epochs" in results.inner_text() and results.get_by_text("3", exact=True).count() >= 1
-    page.screenshot(path=str(ARTIFACTS / "lab-tab.png"), full_page=True)
-
-
 def test_classify_a_file_of_reviews_and_get_a_csv_of_predictions(page, app_url, tmp_path):
     reviews = tmp_path / "reviews.csv"
     reviews.write_text('text\n"Superb, brilliant and delightful."\n"An awful, dreadful and boring plot."\n')
@@ -184,28 +114,3 @@ def test_classify_a_file_of_reviews_and_get_a_csv_of_predictions(page, app_url, 
     preview.get_by_text("negative").first.wait_for(timeout=10_000)
     assert preview.get_by_text("positive").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "classify-tab-file.png"), full_page=True)
-
-
-def test_lab_preprocessing_then_training_your_own_model_and_writing_with_it(page, app_url, tmp_path):
-    page.goto(app_url)
-    page.get_by_role("tab", name="Lab").click()
-    page.locator("#lab-vocab-button").click()  # the sample text is there to start with
-    vocab = page.locator("#lab-vocab")
-    vocab.get_by_text("<PAD/>").wait_for(timeout=20_000)
-    assert vocab.get_by_text("<UKN/>").count() == 1 and vocab.get_by_text("sheldon").count() >= 1
-
-    mine = tmp_path / "mine.txt"
-    mine.write_text("Sheldon: Bazinga! Penny, Penny, Penny.\nLeonard: The babies will be smart.\n" * 100)
-    page.get_by_role("tab", name="Train your own").click()
-    page.locator("#lab-own-upload input[type=file]").set_input_files(str(mine))
-    budget = page.locator("#lab-own-budget input[type=number]")
-    budget.fill("5")
-    budget.press("Enter")
-    page.locator("#lab-own-train").click()
-    page.locator("#lab-own-status").get_by_text("Done").wait_for(timeout=90_000)
-    page.locator("#lab-own-file").get_by_text("my-char-model").wait_for(timeout=10_000)
-    page.locator("#lab-own-generate").click()
-    generated = page.locator("#lab-own-generated textarea")
-    page.wait_for_function("el => el.value.length > 20", arg=generated.element_handle(), timeout=30_000)
-    assert generated.input_value().startswith("The ")  # the prompt, then what the model wrote
-    page.screenshot(path=str(ARTIFACTS / "lab-tab-own-model.png"), full_page=True)

@@ -7,10 +7,12 @@ from safetensors.torch import load_file
 
 from textlab import cli
 from textlab.checkpoints import CheckpointError
+from textlab.data.sitcoms import load_dialogue
 from textlab.data.sources import SourceError
 from textlab.data.wordnet import read_synsets
+from textlab.neighbours import TASKS
 from textlab.neighbours.config import NeighboursConfig
-from textlab.neighbours.queries import analogy, most_similar, odd_one_out, similarity, word_map
+from textlab.neighbours.queries import analogy, clusters, most_similar, odd_one_out, similarity, word_map
 from textlab.neighbours.training import build_corpus, join_vectors, train_word_vectors
 from textlab.neighbours.vectors import NeighboursError, load_word_vectors, save_word_vectors
 from textlab.text.words import sentence_tokens, word_tokens
@@ -200,3 +202,25 @@ def test_the_corpus_can_include_wordnet_and_skips_it_when_missing(monkeypatch):
     monkeypatch.setattr(wordnet.DebianFile, "fetch", unreachable)
     with pytest.raises(SourceError, match="no text to learn word vectors from"):
         build_corpus(NeighboursConfig(datasets=("wordnet",)))
+
+
+def test_the_shows_own_vectors_read_its_lines_alone(corpus_dir, monkeypatch):
+    """As the study notes trained them: the chat's show, no other sitcom, no reviews or newswire."""
+    monkeypatch.setenv("TEXTLAB_TBBT_DIR", str(corpus_dir))
+    sentences, used = build_corpus(TASKS["show-vectors"].config())
+    lines = [u.text for u in load_dialogue(corpus_dir).utterances]
+    assert sentences == [s for line in lines for s in sentence_tokens(line)]
+    assert len(used) == 1 and "the show's own lines" in used[0]
+
+
+def test_map_of_a_list_groups_words_by_their_full_vectors(vectors):
+    found = word_map(vectors, "pizza, cheese, burger, electron, photon, neutrino", "pca")
+    food, physics = set(found.groups[:3]), set(found.groups[3:])
+    assert len(food) == len(physics) == 1 and food != physics and found.groups[0] == "group 1"
+
+
+def test_clusters_are_the_same_whatever_the_run():
+    points = np.eye(4)[[0, 0, 1, 1, 2, 3]] + 0.01
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    assert clusters(points, 3) == clusters(points.copy(), 3)
+    assert clusters(points, 2)[:2] == [0, 0] and clusters(points, 4) == [0, 0, 1, 1, 2, 3]

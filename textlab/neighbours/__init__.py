@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from textlab.capabilities import Capability, Task
 from textlab.neighbours.config import NeighboursConfig
@@ -14,14 +16,40 @@ from textlab.neighbours.vectors import WordVectors, load_word_vectors, model_car
 
 @dataclass(frozen=True)
 class VectorsTask(Task):
+    summary: str = ""  # what the vectors were learnt from, for a person
+    settings: dict[str, Any] = field(default_factory=dict)  # NeighboursConfig fields that differ from the defaults
+
     def config(self) -> NeighboursConfig:
-        return NeighboursConfig()
+        return NeighboursConfig(**copy.deepcopy(self.settings))
 
     def quick(self) -> NeighboursConfig:
         return self.config().quick()
 
 
-TASKS = {"neighbours": VectorsTask("neighbours", "word vectors", "neighbours")}
+# The show's lines are 0.4 M tokens, not 10 M: rarer words are kept, frequent ones down-sampled less, and more passes
+# made; no phrases or fastText part (too few collocations and word forms to learn them from).
+SHOW_SETTINGS = {
+    "datasets": ("show",),
+    "vector_size": 100,
+    "subword_dims": 0,
+    "phrases": False,
+    "min_count": 3,
+    "sample": 1e-3,
+    "epochs": 20,
+}
+TASKS = {
+    task.name: task
+    for task in (
+        VectorsTask("neighbours", "word vectors", "neighbours", "from all the project's text (about 10 M tokens)"),
+        VectorsTask(
+            "show-vectors",
+            "show's word vectors",
+            "show-vectors",
+            "from the show's own lines alone, as the study notes trained them",
+            SHOW_SETTINGS,
+        ),
+    )
+}
 
 
 @dataclass

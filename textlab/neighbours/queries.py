@@ -51,7 +51,7 @@ class WordMap:
     words: list[str]
     x: list[float]
     y: list[float]
-    groups: list[str]  # "query" or "neighbour"
+    groups: list[str]  # "query" or "neighbour" around one word; for a list of words, "group 1", "group 2", ...
     method: str
     notes: list[str]
 
@@ -74,6 +74,8 @@ def word_map(wv: WordVectors, text: str, method: str = "pca", neighbours: int = 
         notes.append(f"Only the first {MAX_MAP_WORDS} words are mapped.")
         words, groups = words[:MAX_MAP_WORDS], groups[:MAX_MAP_WORDS]
     points = np.stack([wv.vectors.get_vector(w, norm=True) for w in words]).astype(np.float64)
+    if "neighbour" not in groups:
+        groups = [f"group {g + 1}" for g in clusters(points, min(6, max(2, len(words) // 3)))]
     if method == "pca":
         centred = points - points.mean(axis=0)
         _, _, vt = np.linalg.svd(centred, full_matrices=False)
@@ -83,3 +85,21 @@ def word_map(wv: WordVectors, text: str, method: str = "pca", neighbours: int = 
 
         xy = TSNE(2, perplexity=min(10.0, len(words) - 1.0), init="pca", random_state=seed).fit_transform(points)
     return WordMap(words, xy[:, 0].tolist(), xy[:, 1].tolist(), groups, method, notes)
+
+
+def clusters(points: np.ndarray, k: int, iterations: int = 20) -> list[int]:
+    """k-means on unit vectors (spherical: cosine similarity), started from the first point and then each time the
+    point farthest from every centre, so that the same words always give the same groups. Groups are numbered in the
+    order their first word comes."""
+    centres = [points[0]]
+    for _ in range(1, k):
+        centres.append(points[int(np.argmin(np.max(points @ np.array(centres).T, axis=1)))])
+    centres = np.array(centres)
+    for _ in range(iterations):
+        assigned = np.argmax(points @ centres.T, axis=1)
+        for c in range(k):
+            if (assigned == c).any():
+                mean = points[assigned == c].sum(axis=0)
+                centres[c] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    order = {c: i for i, c in enumerate(dict.fromkeys(assigned.tolist()))}
+    return [order[c] for c in assigned.tolist()]

@@ -38,6 +38,8 @@ def build_corpus(cfg: NeighboursConfig) -> tuple[list[list[str]], list[str]]:
         try:
             if name == "sitcoms":
                 texts, where = _sitcom_lines()
+            elif name == "show":
+                texts, where = _show_lines()
             elif name == "wordnet":
                 texts, where = wordnet_texts()
             else:
@@ -66,6 +68,12 @@ def _sitcom_lines() -> tuple[list[str], str]:
         except SourceError as e:
             log.warning("word2vec: Friends transcripts skipped: %s", e)
     return texts, f"sitcom dialogue ({where})"
+
+
+def _show_lines() -> tuple[list[str], str]:
+    """The chat's own show alone, as the study notes trained word2vec: its words mean what they mean there."""
+    corpus = load_dialogue()
+    return [u.text for u in corpus.utterances], f"the show's own lines ({corpus.source})"
 
 
 def detect_phrases(cfg: NeighboursConfig, sentences: list[list[str]]) -> list[list[str]]:

@@ -17,6 +17,7 @@ import torch
 from gensim.models import KeyedVectors
 
 from textlab.checkpoints import Checkpoint, load_model, save_checkpoint
+from textlab.data.labelled import DATASETS as LABELLED
 from textlab.text.words import word_tokens
 
 KIND = "word-vectors"
@@ -142,14 +143,15 @@ def model_card(wv: WordVectors) -> str:
         "20newsgroups": "20 Newsgroups",
         "reuters-r8": "Reuters",
         "sitcoms": "sitcom transcripts",
+        "show": "the show's own lines",
         "wordnet": "WordNet definitions",
     }
     datasets = card.get("config", {}).get("datasets", [])
     corpus = ", ".join(names.get(d, d) for d in datasets) or "the test's text"
+    splits = " (of the classifiers' data, their training splits only)" if set(datasets) & set(LABELLED) else ""
     lines = [
         f"**word2vec** ({card.get('algorithm', '?')}, {wv.vectors.vector_size} dimensions, "
-        f"{len(wv.words):,} words) trained on {card.get('tokens', 0):,} tokens of {corpus} (of the classifiers' "
-        "data, their training splits only)."
+        f"{len(wv.words):,} words) trained on {card.get('tokens', 0):,} tokens of {corpus}{splits}."
     ]
     e = card.get("eval")
     if e and None not in (e["wordsim353"], e["simlex999"], e["analogy_accuracy"]):

@@ -309,6 +309,7 @@ def models_dir(tmp_path_factory, tiny_chat, tiny_listener, tiny_classifiers, tin
     save_chat_model(folder / "chat", tiny_chat)
     save_listener(folder / "listener", tiny_listener)
     save_word_vectors(folder / "neighbours", tiny_vectors)
+    save_word_vectors(folder / "show-vectors", tiny_vectors)
     for task, clf in tiny_classifiers.items():
         save_classifier(folder / task, clf)
     for task, tr in tiny_translators.items():

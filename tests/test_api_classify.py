@@ -29,14 +29,18 @@ def test_classify_endpoints_are_listed(client):
     ],
 )
 def test_classify_returns_probabilities_and_word_importance(client, model, text, expected):
-    label, words, notes = client.predict(text, model, api_name="/classify")
+    label, words, notes, strongest = client.predict(text, model, api_name="/classify")
     assert label["label"] == expected
     probs = {c["label"]: c["confidence"] for c in label["confidences"]}
     assert sum(probs.values()) == pytest.approx(1.0, abs=1e-4) and probs[expected] > 0.5
     tokens = [(w["token"], w["class_or_confidence"]) for w in words]
     assert "".join(t for t, _ in tokens) == text
-    scores = [s for _, s in tokens if s is not None]
-    assert max(abs(s) for s in scores) == pytest.approx(1.0)
+    assert {band for _, band in tokens} <= {None, "strongly for", "for", "against", "strongly against"}
+    scores = [s for _, s in strongest["data"]]
+    assert max(abs(s) for s in scores) == pytest.approx(1.0) and scores == sorted(scores, key=lambda s: -abs(s))
+    top = strongest["data"][0][0]  # the strongest word is marked strongly, on the side its sign says
+    assert ("strongly for" if strongest["data"][0][1] > 0 else "strongly against") in {b for t, b in tokens if t == top}
+    assert isinstance(notes, str)  # plain text over the API, whether the page shows the box or not
 
 
 def test_classify_file_returns_a_csv_of_predictions(client, tmp_path):
@@ -91,7 +95,7 @@ def test_a_huge_file_is_capped_with_a_message(client, tmp_path):
 
 
 def test_a_long_text_is_cut_to_what_the_model_reads_and_says_so(client):
-    label, words, notes = client.predict("superb brilliant " * 5_800, "sentiment", api_name="/classify")  # 98,600
+    label, words, notes, _ = client.predict("superb brilliant " * 5_800, "sentiment", api_name="/classify")  # 98,600
     assert label["label"] == "positive"
     assert "first 32 tokens" in notes
     assert len("".join(w["token"] for w in words)) < 3000

@@ -58,3 +58,22 @@ def test_bad_queries_get_clear_errors_and_the_server_keeps_serving(client, args,
         client.predict(*args, api_name=api)
     assert "Traceback" not in str(info.value)
     assert client.predict("pizza", 3, api_name="/neighbours")["data"]
+
+
+def test_the_shows_own_vectors_answer_beside_the_big_ones(client):
+    big = client.predict("pizza", 5, api_name="/neighbours")
+    show = client.predict("pizza", 5, api_name="/neighbours_show_vectors")
+    assert len(show["data"]) == 5 and {row[0] for row in show["data"]} <= set(TOPICS["food"])
+    assert [row[0] for row in big["data"]]  # the same word, asked of both
+    assert client.predict("pizza", "cheese", "show-vectors", api_name="/similarity") > client.predict(
+        "pizza", "electron", "show-vectors", api_name="/similarity"
+    )
+
+
+def test_word_map_of_a_list_groups_the_words(client):
+    svg, points, notes = client.predict(
+        "pizza, cheese, burger, electron, photon, neutrino", "pca", api_name="/word_map"
+    )
+    groups = [row[3] for row in points["data"]]
+    assert len(set(groups[:3])) == len(set(groups[3:])) == 1 and groups[0] != groups[3]
+    assert 'aria-label="legend"' in svg and ">group 1</text>" in svg

@@ -233,9 +233,9 @@ def test_bad_uploads_are_answered_clearly(client, tmp_path, content, expected):
 
 def test_the_server_is_alive_and_correct_afterwards(client):
     # the tiny test models learnt planted words: these answers are certain when the server is sound
-    label, _, _ = client.predict("A wonderful film, superb and delightful.", "sentiment", api_name="/classify")
+    label, *_ = client.predict("A wonderful film, superb and delightful.", "sentiment", api_name="/classify")
     assert label["label"] == "positive"
-    label, _, _ = client.predict("An awful film, dreadful and boring.", "sentiment", api_name="/classify")
+    label, *_ = client.predict("An awful film, dreadful and boring.", "sentiment", api_name="/classify")
     assert label["label"] == "negative"
     output, *_ = client.predict("May 3rd, 1999", "dates", 1, api_name="/translate")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", output)
@@ -265,9 +265,9 @@ def test_an_oversized_upload_is_refused_by_the_client_and_by_the_server(client, 
         # a client that does not check is refused all the same, from its headers, before it sends the body
         status, message = declared_body(app_url, route, size)
         assert status == 413 and "larger than" in message
-    label, _, _ = client.predict("A wonderful film, superb and delightful.", "sentiment", api_name="/classify")
+    label, *_ = client.predict("A wonderful film, superb and delightful.", "sentiment", api_name="/classify")
     assert label["label"] == "positive"
-    label, _, _ = client.predict("An awful film, dreadful and boring.", "sentiment", api_name="/classify")
+    label, *_ = client.predict("An awful film, dreadful and boring.", "sentiment", api_name="/classify")
     assert label["label"] == "negative"
     output, *_ = client.predict("May 3rd, 1999", "dates", 1, api_name="/translate")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", output)

@@ -108,11 +108,16 @@ def candidate_rows(reply: Reply) -> dict:
 
 def chat_status(slot: ModelSlot[ChatModel], listener: ModelSlot[Listener]) -> tuple:
     """Both models' status (or cards) and both speaker lists, once the model has said who its characters are."""
-    chat, ear = slot.get(), listener.get()
+    chat = slot.get()
     speakers = (gr.Dropdown(**speaker_choices(chat, a)) if chat else gr.skip() for a in (False, True))
+    return status_text(slot, listener), *speakers
+
+
+def status_text(slot: ModelSlot[ChatModel], listener: ModelSlot[Listener]) -> str:
+    chat, ear = slot.get(), listener.get()
     card = status_markdown(slot.status, model_card(chat) if chat else "")
     heard = status_markdown(listener.status, listener_card(ear) if ear else "")
-    return f"{card}  \n{heard}", *speakers
+    return f"{card}  \n{heard}"
 
 
 def speaker_choices(chat: ChatModel | None, answering: bool) -> dict:
@@ -129,9 +134,11 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
     """Build the tab inside the current `gr.Blocks`; the slots must have been started."""
     slot, listener = slots["chat"], slots["listener"]
     with gr.Tab(TITLE, id="chat"):
-        status = gr.Markdown(chat_status(slot, listener)[0], elem_id="chat-status")
+        status = gr.Markdown(status_text(slot, listener), elem_id="chat-status")
         with gr.Row():
-            user = gr.Dropdown(**speaker_choices(slot.get(), False), allow_custom_value=True, label="You speak as")
+            user = gr.Dropdown(
+                **speaker_choices(slot.get(), False), allow_custom_value=True, label="You speak as", elem_id="chat-user"
+            )
             bot = gr.Dropdown(**speaker_choices(slot.get(), True), allow_custom_value=True, label="Who answers")
         inputs = _sampling_controls()
         table = gr.Dataframe(headers=CANDIDATE_COLUMNS, wrap=True, elem_id="chat-candidates", render=False)
@@ -141,13 +148,16 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
                 slot, listener, message, history, user, bot, temperature, top_k, top_p, max_chars, seed, candidates
             )
 
-        gr.ChatInterface(
+        chatbot = gr.Chatbot(elem_id="chat-window", height="70vh", min_height=320, buttons=["copy"])
+        _ChatInterface(
             respond,
             additional_inputs=[user, bot, *inputs],
             additional_outputs=[table],
-            examples=[[message, user, DEFAULT_BOT, *DEFAULTS.values()] for message, user in EXAMPLES],
-            example_labels=[f"{user}: {message}" for message, user in EXAMPLES],
-            chatbot=gr.Chatbot(elem_id="chat-window", height=420, buttons=["copy"]),
+            # The messages alone (no settings), shown in the empty chat; a click fills in the message and who says it
+            examples=[[message] + [None] * (2 + len(inputs)) for message, _ in EXAMPLES],
+            example_labels=[f"{speaker}: {message}" for message, speaker in EXAMPLES],
+            run_examples_on_click=False,
+            chatbot=chatbot,
             textbox=gr.Textbox(
                 placeholder="Say something...",
                 label="Message",
@@ -162,8 +172,22 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
             fill_height=False,
             concurrency_limit=CHAT_STREAMS,
         )
+        chatbot.example_select(example_speaker, None, user, api_visibility="private", queue=False)
         _show_candidates(table)
         poll_status([slot, listener], lambda: chat_status(slot, listener), [], [status, user, bot])
+
+
+def example_speaker(selected: gr.SelectData) -> str:
+    """Who says the example message that was clicked."""
+    return EXAMPLES[selected.index][1]
+
+
+class _ChatInterface(gr.ChatInterface):
+    """Gradio's, except that the message box keeps its placeholder: Gradio blanks it while a reply is drawn and never
+    puts it back."""
+
+    def _clear_and_save_textbox(self, message):
+        return type(self.textbox)("", interactive=False), message
 
 
 def _sampling_controls() -> list:
@@ -182,7 +206,7 @@ def _sampling_controls() -> list:
                 MAX_CANDIDATES,
                 value=DEFAULT_CANDIDATES,
                 step=1,
-                label="Candidates (the listener picks one; 1 streams the model's own reply)",
+                label="Candidates (the listener picks one; with 1, the model's own reply is sent as it is drawn)",
             )
     return [temperature, top_k, top_p, max_chars, seed, candidates]
 

@@ -18,6 +18,13 @@ from textlab.ui.common import poll_status, ready_model, status_markdown, user_er
 from textlab.ui.limits import CLASSIFY_TEXT_CHARS
 
 TITLE = "Classify"
+WEAK, STRONG = 0.15, 0.5  # importance bands, as a share of the strongest word's
+BANDS = {  # blue for, orange against: read at once, colour-blind safe, and neither reads as "good" or "bad"
+    "strongly for": "#2563eb",
+    "for": "#93c5fd",
+    "against": "#fdba74",
+    "strongly against": "#ea580c",
+}
 PREVIEW_ROWS = 20
 EXAMPLES = [
     (
@@ -70,13 +77,29 @@ EXAMPLES = [
 
 
 def classify_text(slots: dict[str, ModelSlot], text, model) -> tuple:
-    """Probabilities, the text in pieces with each word's importance, and notes (Markdown)."""
+    """Probabilities, the text in pieces marked by how strongly each word pushed the prediction, notes (Markdown),
+    and the strongest words' importance in numbers."""
     clf = _ready(slots, model)
     try:
         found = explain(clf, text if isinstance(text, str) else "")
     except ClassifyError as e:
         raise user_error(str(e)) from None
-    return found.probabilities, found.segments, "\n".join(f"- {n}" for n in found.notes)
+    notes = "\n".join(f"- {n}" for n in found.notes)
+    marked = [(piece, importance_band(score)) for piece, score in found.segments]
+    return found.probabilities, marked, notes, strongest_words(found.segments)
+
+
+def importance_band(score: float | None) -> str | None:
+    """The legend's name for a word's importance in [-1, 1] (the strongest word is 1 or -1); none for a weak one."""
+    if score is None or abs(score) < WEAK:
+        return None
+    side = "for" if score > 0 else "against"
+    return f"strongly {side}" if abs(score) >= STRONG else side
+
+
+def strongest_words(segments: list[tuple[str, float | None]], n: int = 10) -> list[list]:
+    scored = [(piece, score) for piece, score in segments if score is not None]
+    return [[piece, score] for piece, score in sorted(scored, key=lambda ps: -abs(ps[1]))[:n]]
 
 
 def classify_file(slots: dict[str, ModelSlot], path, model) -> tuple:
@@ -123,11 +146,18 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
             with gr.Column():
                 label = gr.Label(num_top_classes=5, label="Prediction", elem_id="classify-label")
                 words = gr.HighlightedText(
-                    label="Word importance: positive values pushed towards the prediction, negative against it",
+                    label="Which words decided it: for the prediction (blue) or against it (orange)",
                     elem_id="classify-words",
+                    color_map=BANDS,
                     show_legend=True,
                 )
-                notes = gr.Markdown(elem_id="classify-notes")
+                notes = gr.Markdown(elem_id="classify-notes", visible=False)
+                with gr.Accordion("Word importance in numbers", open=False):
+                    scores = gr.Dataframe(
+                        headers=["word", "importance"],
+                        label="The strongest words (1 = the strongest for the prediction, -1 against it)",
+                        elem_id="classify-scores",
+                    )
         with gr.Accordion("Batch: classify a file", open=False):
             gr.Markdown(
                 "Upload a CSV with a `text` column (other columns are ignored) or a TXT file with one text per line, "
@@ -146,14 +176,20 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
             file_notes = gr.Markdown()
 
         names = " or ".join(f"'{name}'" for name in TASKS)
-        button.click(
+        outputs = [label, words, notes, scores]
+        classified = button.click(
             partial(classify_text, mine),
             [text, model],
-            [label, words, notes],
+            outputs,
             api_name="classify",
-            api_description=f"Class probabilities and word importance for one text. Inputs: text, model ({names}).",
+            api_description="Class probabilities, the text marked by word importance, notes, and the strongest words' "
+            f"importance in [-1, 1]. Inputs: text, model ({names}).",
         )
-        text.submit(partial(classify_text, mine), [text, model], [label, words, notes], api_visibility="private")
+        for event in (
+            classified,
+            text.submit(partial(classify_text, mine), [text, model], outputs, api_visibility="private"),
+        ):
+            event.then(_shown_if_any, notes, notes, api_visibility="private", queue=False)
         run_file.click(
             partial(classify_file, mine),
             [upload, model],
@@ -163,6 +199,11 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
         )
         model.change(partial(model_status, mine), model, status, api_visibility="private", queue=False)
         poll_status(mine.values(), partial(model_status, mine), [model], [status])
+
+
+def _shown_if_any(notes: str) -> gr.Markdown:
+    """The notes box only when there is something to say (a hidden box also keeps the API's answer plain text)."""
+    return gr.Markdown(visible=bool(notes))
 
 
 def _ready(slots: dict[str, ModelSlot], model) -> Classifier:

@@ -1,5 +1,7 @@
 """The Lab's endpoints through gradio_client."""
 
+import json
+
 import pytest
 from gradio_client import Client, handle_file
 
@@ -7,6 +9,12 @@ from gradio_client import Client, handle_file
 @pytest.fixture(scope="module")
 def client(app_url):
     return Client(app_url, verbose=False)
+
+
+def curves(plot: dict) -> list[dict]:
+    """The points of a Lab chart (a Vega-Lite spec): x, value, run, line."""
+    assert plot["type"] == "altair"
+    return json.loads(plot["plot"])["data"]["values"]
 
 
 TEXT = "Sheldon: Bazinga!\nPenny: Sheldon, Penny is here.\nLeonard: Hi Penny.\n"
@@ -36,7 +44,8 @@ def test_summary_reproduces_the_seed(client):
     table, text = client.predict(
         "GRU", 1, 128, "embedding", 80002, 300, 1, None, False, 0, 0, False, api_name="/lab_summary"
     )
-    assert sum(row[2] for row in table["data"]) == 24_165_465
+    assert sum(row[2] for row in table["data"]) == 24_165_465  # numbers, shown with separators on the page
+    assert table["metadata"]["display_value"][0][2] == "24,000,600"
     assert "Total params: 24,165,465" in text and "PyTorch" in text
 
 
@@ -53,20 +62,22 @@ def test_an_experiment_streams_curves_of_the_right_shape(client):
     assert "Done" in status and len(updates) >= 3
     rows = [row[0] for row in results["data"]]
     assert rows == ["SimpleRNN", "LSTM", "GRU"]
-    assert loss["columns"] == ["x", "value", "curve"]
-    curves = {row[2] for row in loss["data"]}
-    assert curves == {f"{cell} \u00b7 {split}" for cell in rows for split in ("train", "validation")}
-    assert all(row[0] == 1 for row in loss["data"])  # one epoch each
-    assert {row[2] for row in accuracy["data"]} == curves and all(0 <= row[1] <= 1 for row in accuracy["data"])
+    lines = {(row["run"], row["line"]) for row in curves(loss)}
+    assert lines == {(cell, line) for cell in rows for line in ("training", "validation")}
+    assert all(row["x"] == 1 for row in curves(loss))  # one epoch each
+    assert {(row["run"], row["line"]) for row in curves(accuracy)} == lines
+    assert all(0 <= row["value"] <= 1 for row in curves(accuracy))
 
 
 def test_vanishing_gradients(client):
-    plot = client.predict(32, api_name="/lab_vanishing")
-    by_cell = {}
-    for step, value, curve in plot["data"]:
-        by_cell.setdefault(curve.split(" ")[0], []).append((step, value))
-    assert set(by_cell) == {"SimpleRNN", "LSTM", "GRU"} and all(len(v) == 100 for v in by_cell.values())
-    assert all(v[-1][1] > v[0][1] for v in by_cell.values())  # the last step gets more gradient than the first
+    status, plot, results = client.predict(8, api_name="/lab_vanishing")  # small cells: the shape, not the lesson
+    by_curve = {}
+    for row in curves(plot):
+        by_curve.setdefault((row["run"], row["line"]), []).append((row["x"], row["value"]))
+    assert set(by_curve) == {(cell, line) for cell in ("SimpleRNN", "LSTM", "GRU") for line in ("fresh", "trained")}
+    assert all([x for x, _ in v] == list(range(1, 31)) for v in by_curve.values())
+    assert all(v[-1][1] > v[0][1] + 3 for (_, line), v in by_curve.items() if line == "fresh")  # vanishing
+    assert status.startswith("**Done.** The gradient reaching step 1") and len(results["data"]) == 3
 
 
 def test_train_your_own_then_generate(client, tmp_path):
@@ -74,7 +85,7 @@ def test_train_your_own_then_generate(client, tmp_path):
     path.write_text("the cat sat on the mat. the dog sat on the log. " * 40, encoding="utf-8")
     status, plot, sample, checkpoint = client.predict(handle_file(str(path)), 5, api_name="/lab_train_own")
     assert "Done" in status and sample and checkpoint.endswith(".zip")
-    train = [row[1] for row in plot["data"] if row[2].endswith("train")]
+    train = [row["value"] for row in curves(plot) if row["line"] == "training"]
     assert len(train) >= 2 and train[-1] < train[0]
     text = client.predict("the ", 40, 0.5, api_name="/lab_generate")
     assert text.startswith("the ") and len(text) == 44
@@ -117,7 +128,7 @@ def test_the_gradient_experiment_records_a_norm_per_step(client):
         "ADAM, clip by norm 1.0",
     ]
     per_run = {}
-    for step, norm, curve in norms["data"]:
-        per_run.setdefault(curve, []).append(step)
-        assert norm >= 0
+    for row in curves(norms):
+        per_run.setdefault(row["run"], []).append(row["x"])
+        assert row["value"] >= 0
     assert len(per_run) == 3 and all(steps == list(range(1, len(steps) + 1)) for steps in per_run.values())

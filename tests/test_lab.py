@@ -1,25 +1,35 @@
 """The Lab's pieces: preprocessing against hand-computed cases, the model builder against the study notes' parameter
 counts and real PyTorch modules, the experiments' curves, and training a character model on a text."""
 
+import json
+import math
 import zipfile
 
+import gradio as gr
 import pytest
 import torch
 from torch import nn
 
+from textlab.lab.data import ExperimentError, adding_problem, sentiment_data
 from textlab.lab.experiments import (
-    ExperimentError,
-    SequenceModel,
-    adding_problem,
+    ADDING_ACCURACY,
+    Point,
     cell_race,
     dropout_race,
     embedding_race,
-    gradient_by_time_step,
     gradient_race,
-    sentiment_data,
     word2vec_rows,
 )
-from textlab.lab.own_model import OwnModelConfig, OwnModelError, checkpoint_zip, generate, read_upload, train_own
+from textlab.lab.own_model import (
+    Check,
+    OwnModelConfig,
+    OwnModelError,
+    checkpoint_zip,
+    generate,
+    overfitting,
+    read_upload,
+    train_own,
+)
 from textlab.lab.preprocess import (
     SEGMENTED_NOTE,
     PreprocessError,
@@ -32,6 +42,10 @@ from textlab.lab.preprocess import (
     words,
 )
 from textlab.lab.summary import BuilderError, ModelSpec, keras_cell_params, summarize, summary_text
+from textlab.lab.vanishing import gradient_by_time_step, step_one_gaps, vanishing_race
+from textlab.networks.sequence_model import SequenceModel
+from textlab.ui.lab_tab import builder, experiments, own_model
+from textlab.ui.lab_tab.charts import chart, ticks
 
 from .conftest import KEYWORDS, labelled_examples
 
@@ -130,6 +144,14 @@ def test_gru_reset_after_has_pytorch_layout():
     assert keras_cell_params("SimpleRNN", 1, 128) == 128 * (1 + 128 + 1)
 
 
+def test_the_summary_table_shows_thousands_separators_and_keeps_numbers():
+    table, text = builder.summary("LSTM", 1, 128, "features", 10, 300, 1, 0, False, 0, 0, False)
+    shown = gr.Dataframe(interactive=False).postprocess(table)
+    assert shown.data[0][2] == 71_168 and shown.metadata["display_value"][0][2] == "71,168"  # as the text prints it
+    assert "71,168" in text and shown.metadata["display_value"][0][:2] == ["lstm (LSTM)", "(None, 128)"]
+    assert len(builder.NOTES_LABELS) == len(builder.NOTES_MODELS) and all(len(s) <= 64 for s in builder.NOTES_LABELS)
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
@@ -172,6 +194,57 @@ def test_cell_race_gives_curves_for_every_cell():
     fractions = [u.fraction for u in updates]
     assert fractions == sorted(fractions) and len(updates) == 3  # a round of 3 cells per epoch, then done
     assert {p.series for p in updates[0].points} == {"SimpleRNN", "LSTM", "GRU"}  # every curve from the start
+    assert final.message.startswith("The table below") and final.message.endswith(ADDING_ACCURACY)
+    assert "within 0.04 of the true one" in ADDING_ACCURACY
+
+
+def test_the_experiment_status_reads_as_sentences():
+    *_, (status, loss, accuracy, rows) = experiments.run_experiment(None, 30, "cells-adding", 8, 1, 1)
+    assert status.startswith("**Done.** The table below has each run's last validation figures.")
+    assert "within 0.04" in status and [row[0] for row in rows] == ["SimpleRNN", "LSTM", "GRU"]
+    spec = json.loads(accuracy.plot)
+    assert "within 0.04" in spec["title"] and spec["layer"][0]["encoding"]["y"]["title"] == "accuracy"
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["values"] == [1]
+
+
+# Charts: one colour per run, a line style per split, whole-number ticks, no version the browser warns about -----
+
+
+@pytest.mark.parametrize(
+    ("xs", "expected"),
+    [
+        ([1, 2, 3], [1, 2, 3]),
+        ([1, 1.5, 8], list(range(1, 9))),
+        ([1, 20], [2, 4, 6, 8, 10, 12, 14, 16, 18, 20]),
+        ([1, 50], [5, 10, 15, 20, 25, 30, 35, 40, 45, 50]),
+        ([3, 1250], [200, 400, 600, 800, 1000, 1200]),
+        ([2], [2]),
+        ([], []),
+    ],
+)
+def test_ticks_are_whole_numbers(xs, expected):
+    assert ticks(xs) == expected
+
+
+def test_a_chart_gives_each_run_one_colour_and_dashes_validation():
+    points = [
+        Point(run, epoch, split, "loss", 1 / epoch + (split == "validation"))
+        for run in ("SimpleRNN", "LSTM")
+        for split in ("train", "validation")
+        for epoch in (1, 2, 3)
+    ]
+    points.append(Point("LSTM", 4, "validation", "loss", math.nan))  # nothing to validate: left out
+    plot = chart(points, "loss", "Loss", "epoch", "loss")
+    spec = json.loads(plot.plot)  # json.loads refuses NaN: none got in
+    assert plot.type == "altair" and plot.chart == "line" and spec["$schema"].endswith("/vega-lite/v5.json")
+    encoding = spec["layer"][0]["encoding"]
+    assert encoding["color"]["field"] == "run" and encoding["color"]["scale"]["domain"] == ["SimpleRNN", "LSTM"]
+    assert encoding["strokeDash"]["scale"] == {"domain": ["training", "validation"], "range": [[1, 0], [6, 4]]}
+    assert encoding["x"]["axis"] == {"values": [1, 2, 3], "format": ",d"}
+    assert len(spec["data"]["values"]) == 12 and {row["line"] for row in spec["data"]["values"]} == {
+        "training",
+        "validation",
+    }
 
 
 def test_gradient_race_records_every_step_and_the_gradients_explode():
@@ -184,11 +257,31 @@ def test_gradient_race_records_every_step_and_the_gradients_explode():
     assert max(norms) > 10  # the scaled-up recurrent weights explode
 
 
-def test_vanishing_gradients_fall_off_with_distance():
-    points = gradient_by_time_step(length=40, units=8)
+def test_gradients_of_a_long_sequence_are_measured_without_rounding_to_zero():
+    x, _ = adding_problem(16, 100, seed=0)
     for cell in ("SimpleRNN", "LSTM", "GRU"):
-        values = [p.value for p in points if p.series == cell]
-        assert len(values) == 40 and values[-1] > values[0]  # the last step gets far more than the first
+        torch.manual_seed(0)
+        values = gradient_by_time_step(SequenceModel(cell, 2, 32), x)
+        assert len(values) == 100 and all(math.isfinite(v) for v in values)  # float32 gave 0 (log: -inf) early on
+        assert values[0] < values[-1] - 15  # fresh: more than 15 powers of ten lost over 100 steps
+
+
+def test_vanishing_gradients_behave_as_the_page_says():
+    """The page's reading, measured: fresh, every cell passes almost nothing back to step 1; after training on the
+    adding problem the LSTM and GRU carry as much to step 1 as to the last step, and the SimpleRNN still does not."""
+    updates = list(vanishing_race(time_cap_s=600))
+    assert updates[0].points and {p.split for p in updates[0].points} == {"fresh"}  # drawn before training starts
+    final = updates[-1]
+    gaps = step_one_gaps(final.points)
+    for cell in ("SimpleRNN", "LSTM", "GRU"):
+        assert gaps[cell, "fresh"] < -5  # of 30 steps
+    assert gaps["LSTM", "trained"] > -1 and gaps["GRU", "trained"] > -1
+    assert gaps["SimpleRNN", "trained"] < -3
+    accuracy = {row[0]: row[3] for row in final.summary}
+    assert accuracy["LSTM"] > 0.5 and accuracy["GRU"] > 0.5 and accuracy["SimpleRNN"] < 0.2
+    assert "SimpleRNN 10^-" in final.message and "did not solve the task" in final.message
+    for word in ("dashed line is the freshly initialised", "solid", "log10", "forget gate"):
+        assert word in experiments.VANISHING_NOTE
 
 
 @pytest.fixture(scope="module")
@@ -243,6 +336,42 @@ def test_train_your_own_model_then_generate_and_download(tmp_path):
     assert out.startswith("the ") and len(out) == 54 and set(out) <= set(text)
     with zipfile.ZipFile(checkpoint_zip(final.model)) as zf:
         assert {"my-char-model/model.safetensors", "my-char-model/manifest.json"} <= set(zf.namelist())
+
+
+def test_the_status_of_a_finished_model_reads_once():
+    text = "the cat sat on the mat. the dog sat on the log. " * 40
+    *_, (status, _, _, model, path) = own_model.train_model(text.encode(), 5)
+    assert status.startswith(f"**Done.** {len(text):,} characters") and "done" not in status.lower().split("**")[2]
+    assert model is not None and path.endswith(".zip")
+
+
+def checks(train: list[float], valid: list[float]) -> list[Check]:
+    return [Check(100 * (i + 1), t, v) for i, (t, v) in enumerate(zip(train, valid, strict=True))]
+
+
+@pytest.mark.parametrize(
+    ("train", "valid", "over"),
+    [
+        # the issue's run: validation flattens at about 2.0 while training goes on down to 1.1
+        ([3.1, 2.5, 2.0, 1.7, 1.5, 1.35, 1.25, 1.15, 1.1], [3.0, 2.5, 2.2, 2.05, 2.0, 1.99, 2.0, 2.01, 2.02], True),
+        ([3.0, 2.4, 2.0, 1.7, 1.4, 1.2], [3.0, 2.5, 2.2, 2.3, 2.5, 2.8], True),  # validation rising
+        ([3.0, 2.5, 2.2, 2.0, 1.9, 1.8], [3.1, 2.6, 2.3, 2.1, 2.0, 1.9], False),  # both still falling
+        ([3.0, 2.5, 2.1, 2.1, 2.09, 2.08], [3.1, 2.6, 2.2, 2.2, 2.21, 2.2], False),  # a plateau, not over-fitting
+        ([3.0, 2.0, 1.5], [3.0, 2.5, 2.6], False),  # too few checks to tell
+    ],
+)
+def test_overfitting_rule(train, valid, over):
+    assert bool(overfitting(checks(train, valid), OwnModelConfig())) is over
+
+
+def test_overfitting_message_says_what_happened_and_what_to_do():
+    message = overfitting(
+        checks([3.1, 2.5, 2.0, 1.7, 1.5, 1.35, 1.25, 1.15, 1.1], [3.0, 2.5, 2.2, 2.05, 2.0, 1.99, 2.0, 2.01, 2.02]),
+        OwnModelConfig(),
+    )
+    assert "Over-fitting" in message and "since step 600 (1.990; now 2.020)" in message
+    assert "(1.350 to 1.100)" in message
+    assert "more text" in message and "dropout" in message and "smaller model" in message
 
 
 @pytest.mark.parametrize(

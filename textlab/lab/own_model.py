@@ -4,6 +4,7 @@ it trains; then generate from it and download its checkpoint. It lives in the le
 from __future__ import annotations
 
 import io
+import itertools
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -58,6 +59,15 @@ class OwnModel:
 
 
 @dataclass
+class Check:
+    """One validation on the way: its step, the mean training loss since the one before, the validation loss."""
+
+    step: int
+    train: float
+    valid: float
+
+
+@dataclass
 class OwnUpdate:
     fraction: float
     points: list[Point]
@@ -109,7 +119,7 @@ def train_own(text: str, budget_s: float = 45, cfg: OwnModelConfig | None = None
         lambda: {"loss": _valid_loss(model, ids[cut:])},
         epoch_s=cfg.sample_every_s,
     )
-    last, steps, sample = None, 0, ""
+    last, steps, sample, checks, warning = None, 0, "", [], ""
     while True:
         try:
             event = next(events)
@@ -121,6 +131,8 @@ def train_own(text: str, budget_s: float = 45, cfg: OwnModelConfig | None = None
             model.points.append(Point("your model", steps, "train", "loss", event.loss))
             continue
         model.points.append(Point("your model", steps, "validation", "loss", event.valid_loss))
+        checks.append(_check(model.points))
+        warning = overfitting(checks, cfg)
         sample = generate(model, text[:20], 200, 0.8, seed=steps)
         model.samples.append(sample)
         yield OwnUpdate(
@@ -128,14 +140,42 @@ def train_own(text: str, budget_s: float = 45, cfg: OwnModelConfig | None = None
             list(model.points),
             sample,
             f"step {steps} (pass {_passes(steps, rows, cfg.seq_len)} over the text), "
-            f"{last.elapsed_s:.0f} of {budget_s:.0f} s, loss {last.loss:.3f}",
+            f"{last.elapsed_s:.0f} of {budget_s:.0f} s, loss {last.loss:.3f}" + warning,
         )
     best = history.best
     model.source = (
         f"{len(text):,} characters, {len(vocab)} distinct; {steps} steps in {history.seconds:.0f} s; "
         f"the weights kept are those of the best validation loss ({best.valid_loss:.3f})"
     )
-    yield OwnUpdate(1.0, list(model.points), sample, model.source, model)
+    yield OwnUpdate(1.0, list(model.points), sample, model.source + warning, model)
+
+
+def _check(points: list[Point]) -> Check:
+    """The validation just made (the last point), with the mean training loss since the one before."""
+    *before, valid = points
+    since = [p.value for p in itertools.takewhile(lambda p: p.split == "train", reversed(before))]
+    return Check(int(valid.x), sum(since) / max(len(since), 1), valid.value)
+
+
+def overfitting(checks: list[Check], cfg: OwnModelConfig, window: int = 3, fall: float = 0.05) -> str:
+    """A warning when the run over-fits, else "".
+
+    The rule: the validation loss has set no new best (by at least 0.5%) in its last `window` checks, and the
+    training loss (averaged between checks) has fallen by more than `fall` (5%) since that best. Validation stalling
+    alone may be a plateau; with the training loss still falling, the model is fitting this text's particulars
+    rather than what holds beyond it.
+    """
+    if len(checks) <= window:
+        return ""
+    best, end = min(checks[:-window], key=lambda c: c.valid), checks[-1]
+    if min(c.valid for c in checks[-window:]) <= 0.995 * best.valid or end.train >= (1 - fall) * best.train:
+        return ""
+    return (
+        f". Over-fitting: the validation loss has not improved since step {best.step:,} ({best.valid:.3f}; now "
+        f"{end.valid:.3f}) while the training loss kept falling ({best.train:.3f} to {end.train:.3f}): the model is "
+        "learning this text by heart rather than how text like it goes on. What helps: more text, most of all; more "
+        f"dropout or a smaller model (this one: {cfg.hidden_size} units, dropout {cfg.dropout}) would too."
+    )
 
 
 def _passes(steps: int, rows: torch.Tensor, seq_len: int) -> int:

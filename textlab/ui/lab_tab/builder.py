@@ -5,16 +5,24 @@ from __future__ import annotations
 from functools import partial
 
 import gradio as gr
+import pandas as pd
 
 from textlab.lab.summary import CELLS, BuilderError, ModelSpec, summarize, summary_text
 from textlab.ui.lab_tab.common import answer
 
 NOTES_MODELS = [  # the four summaries in the study notes: cell, layers, units, input, input size, embedding, head
-    ["LSTM", 1, 128, "features", 10, 300, 1],  # 71,297
-    ["GRU", 1, 128, "features", 1, 300, 1],  # 50,049
-    ["GRU", 1, 128, "embedding", 80_002, 300, 1],  # 24,165,465
-    ["LSTM", 2, 64, "one-hot", 69, 300, 69],  # 71,813
+    ["LSTM", 1, 128, "features", 10, 300, 1],
+    ["GRU", 1, 128, "features", 1, 300, 1],
+    ["GRU", 1, 128, "embedding", 80_002, 300, 1],
+    ["LSTM", 2, 64, "one-hot", 69, 300, 69],
 ]
+NOTES_LABELS = [  # one short line per example: seven columns with the inputs' long labels overflow the page
+    "LSTM(128), 10 features per step: 71,297",
+    "GRU(128), 1 feature per step: 50,049",
+    "GRU(128) over an 80,002 x 300 embedding: 24,165,465",
+    "2 x LSTM(64), one-hot over 69 characters, 69 outputs: 71,813",
+]
+COLUMNS = ["layer", "output shape", "Keras parameters", "PyTorch parameters"]
 
 
 def summary(
@@ -31,7 +39,8 @@ def summary(
     recurrent_dropout,
     reset_after,
 ) -> tuple:
-    """The summary's rows (layer, output shape, Keras and PyTorch parameters) and its printed text."""
+    """The summary's rows (layer, output shape, Keras and PyTorch parameters; shown with thousands separators, as
+    the printed text has them, and numbers through the API) and its printed text."""
     spec = ModelSpec(
         cell,
         _whole(layers),
@@ -47,7 +56,8 @@ def summary(
         bool(reset_after),
     )
     rows = summarize(spec)
-    return [[r.layer, r.output_shape, r.keras, r.pytorch] for r in rows], summary_text(spec, rows)
+    frame = pd.DataFrame([[r.layer, r.output_shape, r.keras, r.pytorch] for r in rows], columns=COLUMNS)
+    return frame.style.format("{:,}", subset=COLUMNS[2:]), summary_text(spec, rows)
 
 
 def _whole(value) -> int:
@@ -76,13 +86,11 @@ def create() -> None:
     gr.Examples(
         NOTES_MODELS,
         [cell, layers, units, input_kind, features, embed_dim, head],
-        label="The study notes' models (71,297; 50,049; 24,165,465; 71,813 parameters)",
+        label="The study notes' models and their parameters (Keras)",
+        example_labels=NOTES_LABELS,
+        elem_id="lab-examples",
     )
-    table = gr.Dataframe(
-        headers=["layer", "output shape", "Keras parameters", "PyTorch parameters"],
-        label="model.summary()",
-        elem_id="lab-summary",
-    )
+    table = gr.Dataframe(headers=COLUMNS, label="model.summary()", elem_id="lab-summary", interactive=False)
     text = gr.Code(label="As Keras prints it", language=None, elem_id="lab-summary-text")
     build.click(
         partial(answer, summary),

@@ -10,7 +10,8 @@ import gradio as gr
 
 from textlab.lab.own_model import OwnModel, OwnModelError, checkpoint_zip, generate, read_upload, train_own
 from textlab.ui.common import user_error
-from textlab.ui.lab_tab.common import answer, frames
+from textlab.ui.lab_tab.charts import chart
+from textlab.ui.lab_tab.common import answer
 from textlab.ui.limits import LAB_PROMPT_CHARS
 
 
@@ -21,13 +22,13 @@ def train_model(data, budget) -> Iterator[tuple]:
     try:
         text = read_upload(data)
         for update in train_own(text, float(budget)):
-            frame = frames(update.points, "loss")[0]
+            plot = chart(update.points, "loss", "Loss per character", "step", "cross-entropy (nats)")
             if update.model is None:
-                yield f"**Training - {update.fraction:.0%}.** {update.message}", frame, update.sample, None, None
+                yield f"**Training - {update.fraction:.0%}.** {update.message}", plot, update.sample, None, None
             else:
                 yield (
                     f"**Done.** {update.message}",
-                    frame,
+                    plot,
                     update.sample,
                     update.model,
                     str(checkpoint_zip(update.model)),
@@ -60,9 +61,7 @@ def create(cap: float, jobs: int) -> None:
                 stop = gr.Button("Stop")
         with gr.Column():
             status = gr.Markdown(elem_id="lab-own-status")
-            plot = gr.LinePlot(
-                x="x", y="value", color="curve", title="Loss per character", x_title="step", elem_id="lab-own-plot"
-            )
+            plot = gr.Plot(label="Loss curves", elem_id="lab-own-plot")
     sample = gr.Textbox(label="A sample, drawn as it trains", lines=5, elem_id="lab-own-sample")
     with gr.Row():
         prompt = gr.Textbox("The ", label="Prompt", max_length=LAB_PROMPT_CHARS)

@@ -39,7 +39,10 @@ def translate_text(slots: dict[str, ModelSlot], text, task, beam) -> tuple:
         result = translate(tr, text, int(beam))
     except TranslateError as e:
         raise user_error(str(e)) from None
-    rows = [[rank, c.text, round(c.score, 4), round(c.probability, 4)] for rank, c in enumerate(result.candidates, 1)]
+    rows = [
+        [rank, c.text, round(c.score, 4), float(f"{c.probability:.3g}")]  # a long sentence's is far below 0.0001
+        for rank, c in enumerate(result.candidates, 1)
+    ]
     return result.output, _notes(result), rows, svg_attention(result)
 
 
@@ -74,10 +77,12 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
             with gr.Column():
                 output = gr.Textbox(label="Translation", interactive=False, elem_id="translate-output")
                 notes = gr.Markdown(elem_id="translate-notes")
-                nbest = gr.Dataframe(
+                nbest = gr.Dataframe(  # long outputs wrap in their column, so the numbers stay in view
                     headers=["rank", "output", "score", "probability"],
                     label="n-best list (score: log-probability / length penalty)",
                     elem_id="translate-nbest",
+                    wrap=True,
+                    column_widths=["12%", "52%", "16%", "20%"],
                 )
         gr.Markdown("**Attention:** where the decoder looked in the input while writing each output token.")
         heatmap = gr.HTML(elem_id="translate-attention")
@@ -118,7 +123,8 @@ def svg_attention(result: Translation, cell: int = 22, max_cells: int = 80) -> s
         return "<p>This model has no attention: the decoder sees the whole source as one fixed vector.</p>"
     sources = result.source_pieces[:max_cells]
     targets = result.target_pieces[:max_cells]
-    left, top = 90, 90
+    left = 90
+    top = 16 + 6 * max((len(p) for p in sources), default=1)  # room for the slanted labels, no more
     width, height = max(left + cell * len(sources) + 10, 420), top + cell * len(targets) + 30
     marks = []
     for j, piece in enumerate(sources):

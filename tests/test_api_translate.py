@@ -42,6 +42,9 @@ def test_translate_english_to_spanish(client):
     [
         ("", "dates", 3, "Type something"),
         ("banana", "dates", 3, "does not look like a date"),
+        ("August 29", "dates", 3, "'August 29' has no year"),
+        ("29 Aug", "dates", 3, "'29 Aug' has no year"),
+        ("the 3rd of May", "dates", 3, "'the 3rd of May' has no year"),
         ("3 May 1999 " * 500, "dates", 3, "characters"),
         ("x" * 5000, "en-es", 3, "at most 300 characters; got 5,000"),
         ("the dog", "klingon", 3, "not in the list of choices"),
@@ -50,6 +53,12 @@ def test_translate_english_to_spanish(client):
 def test_bad_input_gets_a_clear_message(client, text, task, beam, message):
     with pytest.raises(Exception, match=re.escape(message)):
         client.predict(text, task, beam, api_name="/translate")
+
+
+@pytest.mark.parametrize("text", ["August 29, 2024", "29-Aug-58", "the 3rd of May 1999"])
+def test_a_whole_date_still_translates(client, text):
+    output, notes, nbest, _ = client.predict(text, "dates", 3, api_name="/translate")
+    assert output == nbest["data"][0][1] and "has no" not in notes
 
 
 @pytest.mark.parametrize("beam", [0, 500])

@@ -33,6 +33,7 @@ from textlab.translate.model import (
     MAX_BEAM,
     TranslateError,
     date_flags,
+    date_input_notes,
     evaluate,
     load_translator,
     save_translator,
@@ -400,6 +401,31 @@ def test_a_date_without_digits_is_refused(tiny_translators):
     assert result.flagged == bool(date_flags(result.output, result.candidates[0].probability))
     old = translate(tiny_translators["dates"], "14 July 1789")
     assert old.flagged and any("1900 to 2099" in note and "1789" in note for note in old.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("August 29", "'August 29' has no year, and the model would make one up"),
+        ("29 Aug", "'29 Aug' has no year"),
+        ("the 3rd of May", "e.g. 'the 3rd of May 1999'"),
+        ("5/3", "e.g. '5/3/1999'"),
+        ("3.5.", "e.g. '3.5.1999'"),
+        ("May 1999", "'May 1999' has no day"),
+        ("20240829", "not a date the model can read"),
+    ],
+)
+def test_a_date_without_a_year_or_a_day_is_refused_by_name(tiny_translators, text, message):
+    with pytest.raises(TranslateError, match=re.escape(message)):
+        translate(tiny_translators["dates"], text)
+
+
+def test_whole_dates_pass_the_rules(tiny_translators, generated):
+    for text in ("August 29, 2024", "29-Aug-58", "the 3rd of May 1999", "5/3/99", "1999. május 3.", "3.5.1999"):
+        result = translate(tiny_translators["dates"], text)
+        assert result.candidates and not any("has no" in note for note in result.notes)
+    for source, _ in generated + natural_english_pairs(500, seed=1):  # no written-out date is refused
+        assert date_input_notes(source, source.lower()) == []
 
 
 def test_evaluate_dates_and_sentences(tiny_translators, numbers_translator):

@@ -121,14 +121,31 @@ def translate(tr: Translator, text: str, beam: int = 3) -> Translation:
 
 
 def date_input_notes(text: str, prepared: str) -> list[str]:
-    """What to tell about a date before translating it; raises TranslateError for text that holds no date."""
+    """What to tell about a date before translating it; raises TranslateError for text that holds no whole date."""
+    shown = text.strip()[:40]
     if not re.search(r"\d", prepared):
         raise TranslateError(
-            f"{text.strip()[:40]!r} does not look like a date: it has no digits, so no day or "
+            f"{shown!r} does not look like a date: it has no digits, so no day or "
             "year. Try e.g. 'May 3rd, 1999' or '3.5.1999'."
         )
+    numbers = re.findall(r"\d+", prepared)
+    words = re.search(r"[^\W\d_]", prepared) is not None  # a month written out: a day and a year are left
+    if len(numbers) < (2 if words else 3):
+        raise TranslateError(missing_part(shown, numbers, words))
     years = [y for y in re.findall(r"(?<!\d)\d{4}(?!\d)", prepared) if not 1900 <= int(y) <= 2099]
     return [f"The model knows the years 1900 to 2099 only; {years[0]} is outside them."] if years else []
+
+
+def missing_part(shown: str, numbers: list[str], words: bool) -> str:
+    """What a date with too few numbers lacks; without a year the model would make one up ("August 29": 2029)."""
+    whole = "write the day, the month and the year"
+    if any(len(n) > 4 for n in numbers):
+        return f"{shown!r} is not a date the model can read: {whole}, e.g. 'May 3rd, 1999' or '3.5.1999'."
+    if any(len(n) > 2 for n in numbers):
+        return f"{shown!r} has no day: {whole}, e.g. 'May 3rd, 1999' or '3.5.1999'."
+    separators = re.findall(r"\d([/.-])\d", shown)
+    example = shown.rstrip(" ,./-") + (separators[-1] if separators and not words else " ") + "1999"
+    return f"{shown!r} has no year, and the model would make one up: {whole}, e.g. {example!r}."
 
 
 def date_flags(output: str, probability: float) -> list[str]:

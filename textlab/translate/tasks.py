@@ -26,7 +26,7 @@ class Rules:
 
     tokens: Literal["chars", "sentencepiece"]
     lowercase: bool = False  # input lower-cased first (dates: case never matters)
-    dates: bool = False  # input must hold digits and years 1900-2099; the output is checked as a calendar date
+    dates: bool = False  # input must hold a day and a year (1900-2099); the output is checked as a calendar date
     max_chars: int = 1_000  # the longest input the app takes
     max_output_tokens: int | None = None  # the longest output (an ISO date: 10 characters); None: twice the input
     metrics: tuple[str, ...] = ("bleu", "chrf")  # what `evaluate` reports besides n

@@ -71,6 +71,7 @@ class Capability:
     eval_options: type  # a dataclass: the flags of `eval`
     card: Callable[[Any], str]  # the model card, Markdown
     one_command: bool = False  # `train NAME --task TASK` (translate) rather than one command per task
+    any_device: bool = False  # trains on `--device` and under torchrun (the others train on the CPU, one process)
 
 
 def capabilities() -> list[Capability]:

@@ -19,9 +19,22 @@ from tqdm import tqdm
 
 from textlab import settings
 from textlab.capabilities import Capability, Report, Task, capabilities
+from textlab.devices import resolve_device, world
 from textlab.flags import add_config_flags, add_options, apply_flags, options_from
 
-BENCHES = ("chat", "listen", "chat_mix", "classify", "neighbours", "transfer", "translate", "lab", "serve", "hostile")
+BENCHES = (
+    "chat",
+    "listen",
+    "chat_mix",
+    "classify",
+    "neighbours",
+    "transfer",
+    "translate",
+    "lab",
+    "serve",
+    "hostile",
+    "devices",
+)
 QUICK_REPORT = "BENCHMARKS-quick.md"
 
 
@@ -136,15 +149,30 @@ def _train(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     capability, task = args.capability, _task(args)
     cfg = apply_flags(task.quick() if args.quick else task.config(), args)
-    bar, on_step, on_epoch = _progress_bar()
-    report = Report(on_step, on_epoch, _stop_on_interrupt(), lambda line: bar.write(line, file=sys.stderr))
+    _check_placement(capability, cfg)
+    main = world().main  # under torchrun, rank 0 alone shows progress and writes the checkpoint
+    bar, on_step, on_epoch = _progress_bar(enabled=main)
+    report = Report(on_step, on_epoch, _stop_on_interrupt(), lambda line: main and bar.write(line, file=sys.stderr))
     model = capability.train(cfg, report)
     bar.close()
-    out = args.out or task.path()
-    capability.save(out, model)
-    print(f"saved {out}", file=sys.stderr)
-    print(json.dumps(capability.summary(model)))
+    if main:
+        out = args.out or task.path()
+        capability.save(out, model)
+        print(f"saved {out}", file=sys.stderr)
+        print(json.dumps(capability.summary(model)))
     return 0
+
+
+def _check_placement(capability: Capability, cfg) -> None:
+    """Before any data is read: a device or a torchrun job that this training cannot use is an error."""
+    train = getattr(cfg, "train", None)
+    if capability.any_device:
+        resolve_device(train.device)
+    elif (train is not None and train.device not in ("cpu", "auto")) or world().size > 1:
+        raise ValueError(
+            f"only the character models (train chat) train on a GPU or under torchrun so far; {capability.name} "
+            "trains on the CPU in one process (--device cpu, no torchrun)"
+        )
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -245,9 +273,9 @@ def _stop_on_interrupt():
     return lambda: bool(requested)
 
 
-def _progress_bar():
-    """tqdm callbacks for `fit`: one bar per epoch, a line per finished epoch."""
-    bar = tqdm(unit="step", dynamic_ncols=True, file=sys.stderr)
+def _progress_bar(enabled: bool = True):
+    """tqdm callbacks for `fit`: one bar per epoch, a line per finished epoch (nothing at all unless `enabled`)."""
+    bar = tqdm(unit="step", dynamic_ncols=True, file=sys.stderr, disable=not enabled)
 
     def on_step(step):
         if step.step == 1:
@@ -257,6 +285,8 @@ def _progress_bar():
         bar.set_postfix(loss=f"{step.loss:.3f}", elapsed=f"{step.elapsed_s:.0f}s")
 
     def on_epoch(record):
+        if not enabled:
+            return
         extra = " ".join(f"{k} {v:.3f}" for k, v in record.metrics.items())
         bar.write(
             f"epoch {record.epoch}: train loss {record.train_loss:.4f} valid loss {record.valid_loss:.4f}, "

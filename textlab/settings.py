@@ -12,7 +12,9 @@
 | `TEXTLAB_LAB_JOBS` | 1 | Lab trainings at once |
 | `TEXTLAB_LAB_TIME_CAP` | 60 | seconds of training per Lab job (at least 10) |
 | `TEXTLAB_FILE_MAX_AGE` | 3600 | seconds an upload or a download is kept before the sweep removes it |
+| `TEXTLAB_DEVICE` | cpu | where `train chat` trains: auto, cpu, cuda or mps (`--device`) |
 | `OMP_NUM_THREADS` | the cores this process may use | threads for a model trained at start-up |
+| `RANK`, `WORLD_SIZE`, `LOCAL_RANK` | 0, 1, 0 | set by torchrun: this process's place in the job |
 """
 
 from __future__ import annotations
@@ -87,6 +89,17 @@ def lab_time_cap_s() -> float:
 
 def file_max_age_s() -> float:
     return env_number("TEXTLAB_FILE_MAX_AGE", 3600, 1)
+
+
+def device() -> str:
+    return os.environ.get("TEXTLAB_DEVICE", "cpu").strip().lower() or "cpu"
+
+
+def torchrun_world() -> tuple[int, int, int]:
+    """RANK, WORLD_SIZE and LOCAL_RANK, which torchrun sets for each process it starts (0, 1, 0 without it)."""
+    return tuple(
+        int(os.environ.get(name, default)) for name, default in (("RANK", 0), ("WORLD_SIZE", 1), ("LOCAL_RANK", 0))
+    )
 
 
 def on_a_space() -> bool:

@@ -4,6 +4,9 @@ stopping on validation, a time budget, and a history per epoch.
 `train_steps` is the loop as a generator of events (a `Step` after every step, an `EpochRecord` after every epoch),
 so that the app can draw curves and the Lab can run several trainings side by side; `fit` drives it with callbacks,
 for the command line's progress bar.
+
+Under torchrun (the model wrapped in DistributedDataParallel, see `stream_steps`) every process steps together: the
+loss reported is the mean of theirs, all stop after the same step, and early stopping reads rank 0's validation.
 """
 
 from __future__ import annotations
@@ -22,7 +25,19 @@ from typing import Any, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.nn.parallel import DistributedDataParallel
 
+from textlab import settings
+from textlab.devices import (
+    any_process,
+    distributed,
+    join_processes,
+    mean_over_processes,
+    own_rows,
+    rank0_value,
+    resolve_device,
+    world,
+)
 from textlab.text.batches import count_tbptt_batches, tbptt_batches
 
 
@@ -38,6 +53,8 @@ class TrainConfig:
     time_budget_s: float | None = field(default=None, metadata={"flag": "time-budget"})  # stop after this many seconds
     weight_decay: float = 0.0
     seed: int = 0  # torch's random seed for the weights and dropout
+    device: Literal["auto", "cpu", "cuda", "mps"] = field(default_factory=settings.device)  # or $TEXTLAB_DEVICE
+    bf16: bool = False  # bfloat16 autocast for the forward pass (the character models, on a device that has it)
 
 
 @dataclass
@@ -67,6 +84,8 @@ class History:
     best_epoch: int = 0
     stopped: str = ""  # why training ended
     seconds: float = 0.0
+    device: str = "cpu"
+    processes: int = 1  # under torchrun, the world size
 
     @property
     def best(self) -> EpochRecord:
@@ -133,6 +152,7 @@ def train_steps(
     evaluate: Callable[[], dict[str, float]],
     steps_per_epoch: int | None = None,
     should_stop: Callable[[], bool] | None = None,
+    device: torch.device | None = None,
 ) -> Generator[Event, None, History]:
     """Train `model` in place, yielding a Step after every step and an EpochRecord after every epoch; return the
     History, the model holding the weights of its best validation epoch.
@@ -142,24 +162,29 @@ def train_steps(
         step_loss: the mean training loss of one batch (the model is in train mode).
         evaluate: validation figures with at least "loss" (the model is in eval mode, no gradients).
         should_stop: polled every step; True ends training after evaluating the epoch so far.
+        device: where the caller put the model and its batches (`stream_steps` does); without it, the CPU.
     """
-    torch.manual_seed(cfg.seed)
+    device = device or _cpu_only(cfg)
+    torch.manual_seed(cfg.seed + world().rank)  # dropout and data order; under torchrun, other masks on each process
     optimizer = _optimizer(model, cfg)
-    history, best_loss, best_state, stale = History(), math.inf, None, 0
+    history, best_loss, best_state, stale = History(device=str(device), processes=world().size), math.inf, None, 0
     clock = _Clock()
     for epoch in range(1, cfg.max_epochs + 1):
         epoch_start, total, count = clock.elapsed(), 0.0, 0
         model.train()
         for batch in train_batches():
             loss, norm = _step(model, cfg, optimizer, step_loss(batch))
+            loss = mean_over_processes(loss, device)
             total, count = total + loss, count + 1
             yield from clock.hold(Step(epoch, count, steps_per_epoch, loss, norm, clock.elapsed(), cfg.time_budget_s))
             history.stopped = _stop_reason(cfg, clock.elapsed(), should_stop)
-            if history.stopped:
+            if any_process(bool(history.stopped), device):
+                history.stopped = history.stopped or "another process stopped"
                 break
         if count == 0:
             raise ValueError("the training data gave no batches: it is shorter than one batch")
         record = _validate(model, evaluate, epoch, total / count, optimizer, clock.elapsed() - epoch_start)
+        record.valid_loss = rank0_value(record.valid_loss, device)
         yield from clock.hold(record)
         if record.valid_loss < best_loss:
             best_loss, best_state, stale, history.best_epoch = record.valid_loss, _copy(model), 0, epoch
@@ -196,6 +221,15 @@ class _Clock:
         self.total, self.since = self.elapsed(), None
         yield event
         self.since = time.monotonic()
+
+
+def _cpu_only(cfg: TrainConfig) -> torch.device:
+    if cfg.device not in ("cpu", "auto"):
+        raise ValueError(
+            f"--device {cfg.device}: only the character models (train chat) train on a GPU so far; this one trains "
+            "on the CPU (--device cpu)"
+        )
+    return torch.device("cpu")
 
 
 def _optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
@@ -262,7 +296,17 @@ def stream_steps(
 
     With `epoch_s`, an "epoch" ends after that many seconds of training too, and the next one goes on where it left
     off: validation (and whatever the caller does with an epoch) every few seconds, however long the text.
+
+    The model trains on `cfg.device` (in bfloat16 autocast with `cfg.bf16`) and stays there. Under torchrun each
+    process reads its own rows of the batch, and DistributedDataParallel averages the gradients.
     """
+    device = resolve_device(cfg.device)
+    join_processes(device)
+    if epoch_s is not None and distributed():
+        raise ValueError("an epoch of so many seconds would end after a different step on each process")
+    model.to(device)
+    forward = DistributedDataParallel(model) if distributed() else model
+    rows = own_rows(rows)
     state, position = None, 0
     windows = count_tbptt_batches(rows, seq_len)
 
@@ -279,13 +323,15 @@ def stream_steps(
 
     def step_loss(batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
         nonlocal state
-        x, y = batch
+        x, y = (t.to(device) for t in batch)
         if state is not None:
             state = tuple(s.detach() for s in state)  # truncate backpropagation at the window's start
-        logits, state = model(x, state)
-        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
+            logits, state = forward(x, state)
+        return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1))
 
-    return (yield from train_steps(model, cfg, batches, step_loss, evaluate, None if epoch_s else windows, should_stop))
+    steps = None if epoch_s else windows
+    return (yield from train_steps(model, cfg, batches, step_loss, evaluate, steps, should_stop, device))
 
 
 def length_batches(lengths: list[int], batch_size: int, rng: random.Random) -> Iterator[list[int]]:

@@ -63,4 +63,5 @@ CAPABILITY = Capability(
     evaluate=evaluate,
     eval_options=EvalOptions,
     card=model_card,
+    any_device=True,
 )

@@ -25,6 +25,7 @@ def char_nll(
     """
     n = ids.numel() - 1
     nll = torch.empty(n)
+    device = next(network.parameters()).device
     windows = [(max(0, start - context), min(n, start + chunk), start) for start in range(0, n, chunk)]
     with torch.inference_mode():
         for i in range(0, len(windows), batch):
@@ -32,7 +33,7 @@ def char_nll(
             x = torch.zeros(len(group), max(end - a for a, end, _ in group), dtype=torch.long)
             for row, (a, end, _) in enumerate(group):
                 x[row, : end - a] = ids[a:end]  # input j predicts target a + j, i.e. ids[a + j + 1]
-            logp = torch.log_softmax(network(x)[0], dim=-1)  # (B, T, V)
+            logp = torch.log_softmax(network(x.to(device))[0].float(), dim=-1).cpu()  # (B, T, V)
             for row, (a, end, start) in enumerate(group):
                 targets = ids[start + 1 : end + 1, None]
                 nll[start:end] = -logp[row, start - a : end - a].gather(1, targets)[:, 0]

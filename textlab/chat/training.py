@@ -111,7 +111,7 @@ def train_chat(
         "speaker": split.bot,
         **provenance(),
     }
-    return ChatModel(network, vocab, split.speakers, card)
+    return ChatModel(network.cpu(), vocab, split.speakers, card)  # served and saved from the CPU, wherever trained
 
 
 def _network(cfg: ChatConfig, vocab: CharVocab, init: ChatModel | None) -> tuple[CharLM, list[dict]]:

@@ -144,39 +144,8 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
                 button = gr.Button("Classify", variant="primary", elem_id="classify-button")
                 gr.Examples([[t, key] for t, key in EXAMPLES if key in TASKS], inputs=[text, model], label="Examples")
             with gr.Column():
-                label = gr.Label(num_top_classes=5, label="Prediction", elem_id="classify-label")
-                words = gr.HighlightedText(
-                    label="Which words decided it: for the prediction (blue) or against it (orange)",
-                    elem_id="classify-words",
-                    color_map=BANDS,
-                    show_legend=True,
-                )
-                notes = gr.Markdown(elem_id="classify-notes", visible=False)
-                with gr.Accordion("Word importance in numbers", open=False):
-                    scores = gr.Dataframe(
-                        headers=["word", "importance"],
-                        label="The strongest words (1 = the strongest for the prediction, -1 against it)",
-                        elem_id="classify-scores",
-                    )
-        with gr.Accordion("Batch: classify a file", open=False):
-            gr.Markdown(
-                "Upload a CSV with a `text` column (other columns are ignored) or a TXT file with one text per line, "
-                f"UTF-8, at most {MAX_UPLOAD_BYTES // 2**20} MB; the first 10,000 texts are classified."
-            )
-            with gr.Row():
-                upload = gr.File(file_types=[".csv", ".txt"], label="Texts (CSV or TXT)", elem_id="classify-upload")
-                result = gr.File(label="Predictions (CSV)", elem_id="classify-result")
-            run_file = gr.Button("Classify file", elem_id="classify-file-button")
-            preview = gr.Dataframe(
-                headers=["text", "prediction", "probability"],
-                wrap=True,
-                label=f"First {PREVIEW_ROWS} predictions",
-                elem_id="classify-preview",
-            )
-            file_notes = gr.Markdown()
-
+                outputs = _result_column()
         names = " or ".join(f"'{name}'" for name in TASKS)
-        outputs = [label, words, notes, scores]
         classified = button.click(
             partial(classify_text, mine),
             [text, model],
@@ -185,20 +154,58 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
             api_description="Class probabilities, the text marked by word importance, notes, and the strongest words' "
             f"importance in [-1, 1]. Inputs: text, model ({names}).",
         )
-        for event in (
-            classified,
-            text.submit(partial(classify_text, mine), [text, model], outputs, api_visibility="private"),
-        ):
+        submitted = text.submit(partial(classify_text, mine), [text, model], outputs, api_visibility="private")
+        notes = outputs[2]
+        for event in (classified, submitted):
             event.then(_shown_if_any, notes, notes, api_visibility="private", queue=False)
-        run_file.click(
-            partial(classify_file, mine),
-            [upload, model],
-            [result, preview, file_notes],
-            api_name="classify_file",
-            api_description="Predictions for a CSV (`text` column) or TXT file, as a CSV file.",
-        )
+        _batch_section(mine, model)
         model.change(partial(model_status, mine), model, status, api_visibility="private", queue=False)
         poll_status(mine.values(), partial(model_status, mine), [model], [status])
+
+
+def _result_column() -> list:
+    """The prediction, the marked text, the notes and the word scores: `classify_text`'s outputs."""
+    label = gr.Label(num_top_classes=5, label="Prediction", elem_id="classify-label")
+    words = gr.HighlightedText(
+        label="Which words decided it: for the prediction (blue) or against it (orange)",
+        elem_id="classify-words",
+        color_map=BANDS,
+        show_legend=True,
+    )
+    notes = gr.Markdown(elem_id="classify-notes", visible=False)
+    with gr.Accordion("Word importance in numbers", open=False):
+        scores = gr.Dataframe(
+            headers=["word", "importance"],
+            label="The strongest words (1 = the strongest for the prediction, -1 against it)",
+            elem_id="classify-scores",
+        )
+    return [label, words, notes, scores]
+
+
+def _batch_section(slots: dict[str, ModelSlot], model: gr.Radio) -> None:
+    with gr.Accordion("Batch: classify a file", open=False):
+        gr.Markdown(
+            "Upload a CSV with a `text` column (other columns are ignored) or a TXT file with one text per line, "
+            f"UTF-8, at most {MAX_UPLOAD_BYTES // 2**20} MB; the first 10,000 texts are classified."
+        )
+        with gr.Row():
+            upload = gr.File(file_types=[".csv", ".txt"], label="Texts (CSV or TXT)", elem_id="classify-upload")
+            result = gr.File(label="Predictions (CSV)", elem_id="classify-result")
+        run_file = gr.Button("Classify file", elem_id="classify-file-button")
+        preview = gr.Dataframe(
+            headers=["text", "prediction", "probability"],
+            wrap=True,
+            label=f"First {PREVIEW_ROWS} predictions",
+            elem_id="classify-preview",
+        )
+        file_notes = gr.Markdown()
+    run_file.click(
+        partial(classify_file, slots),
+        [upload, model],
+        [result, preview, file_notes],
+        api_name="classify_file",
+        api_description="Predictions for a CSV (`text` column) or TXT file, as a CSV file.",
+    )
 
 
 def _shown_if_any(notes: str) -> gr.Markdown:

@@ -54,7 +54,7 @@ def test_each_process_reads_its_own_rows(monkeypatch):
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
-def test_a_device_the_machine_lacks_is_an_error_naming_what_it_has(capsys, corpus_dir, tmp_path):
+def test_a_device_the_machine_lacks_is_an_error_naming_what_it_has(capsys, corpus_dir, tmp_path, monkeypatch):
     assert resolve_device("auto") == torch.device("cpu") and resolve_device("cpu") == torch.device("cpu")
     with pytest.raises(ValueError, match="no CUDA device .* use --device cpu, or auto"):
         resolve_device("cuda")
@@ -62,6 +62,9 @@ def test_a_device_the_machine_lacks_is_an_error_naming_what_it_has(capsys, corpu
         resolve_device("tpu")
     status = cli.main(["train", "chat", "--corpus", str(corpus_dir), "--out", str(tmp_path), "--device", "cuda", *TINY])
     assert status == 2 and "no CUDA device" in capsys.readouterr().err
+    monkeypatch.setenv("TEXTLAB_DEVICE", "cuda")  # the environment's default, when no --device is given
+    assert cli.main(["train", "chat", "--corpus", str(corpus_dir), "--out", str(tmp_path), *TINY]) == 2
+    assert "no CUDA device" in capsys.readouterr().err
     assert not (tmp_path / "manifest.json").exists()
 
 

@@ -149,7 +149,7 @@ def _train(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     capability, task = args.capability, _task(args)
     cfg = apply_flags(task.quick() if args.quick else task.config(), args)
-    _check_placement(capability, cfg)
+    _place(capability, cfg, args)
     main = world().main  # under torchrun, rank 0 alone shows progress and writes the checkpoint
     bar, on_step, on_epoch = _progress_bar(enabled=main)
     report = Report(on_step, on_epoch, _stop_on_interrupt(), lambda line: main and bar.write(line, file=sys.stderr))
@@ -163,10 +163,12 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_placement(capability: Capability, cfg) -> None:
-    """Before any data is read: a device or a torchrun job that this training cannot use is an error."""
+def _place(capability: Capability, cfg, args: argparse.Namespace) -> None:
+    """Where `cfg` trains (`--device`, else $TEXTLAB_DEVICE for the models that can train elsewhere than the CPU);
+    before any data is read, a device or a torchrun job that this training cannot use is an error."""
     train = getattr(cfg, "train", None)
     if capability.any_device:
+        train.device = settings.device() if args.device is None else train.device
         resolve_device(train.device)
     elif (train is not None and train.device not in ("cpu", "auto")) or world().size > 1:
         raise ValueError(

@@ -27,7 +27,6 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 
-from textlab import settings
 from textlab.devices import (
     any_process,
     distributed,
@@ -53,7 +52,7 @@ class TrainConfig:
     time_budget_s: float | None = field(default=None, metadata={"flag": "time-budget"})  # stop after this many seconds
     weight_decay: float = 0.0
     seed: int = 0  # torch's random seed for the weights and dropout
-    device: Literal["auto", "cpu", "cuda", "mps"] = field(default_factory=settings.device)  # or $TEXTLAB_DEVICE
+    device: Literal["auto", "cpu", "cuda", "mps"] = "cpu"  # train chat's default: $TEXTLAB_DEVICE; see README
     bf16: bool = False  # bfloat16 autocast for the forward pass (the character models, on a device that has it)
 
 

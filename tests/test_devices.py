@@ -62,6 +62,9 @@ def test_a_device_the_machine_lacks_is_an_error_naming_what_it_has(capsys, corpu
         resolve_device("tpu")
     status = cli.main(["train", "chat", "--corpus", str(corpus_dir), "--out", str(tmp_path), "--device", "cuda", *TINY])
     assert status == 2 and "no CUDA device" in capsys.readouterr().err
+    transcript = next(corpus_dir.glob("*.txt"))
+    assert cli.main(["eval", "chat", "--text", str(transcript), "--device", "cuda"]) == 2
+    assert "no CUDA device" in capsys.readouterr().err
     monkeypatch.setenv("TEXTLAB_DEVICE", "cuda")  # the environment's default, when no --device is given
     assert cli.main(["train", "chat", "--corpus", str(corpus_dir), "--out", str(tmp_path), *TINY]) == 2
     assert "no CUDA device" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from textlab.chat.scoring import normalise_lines, speaker_bits_per_char
 from textlab.chat.selection import recall_at_1, selection_items
 from textlab.chat.training import summary, train
 from textlab.data.dialogue import parse_transcript
+from textlab.devices import resolve_device
 from textlab.files import read_text_file
 
 
@@ -33,6 +34,7 @@ class EvalOptions:
     speaker: str | None = None  # whose lines to score (default: the model's, Sheldon)
     select: int = 0  # also rank each reply of the speaker among this many of their lines, as the chat chooses
     listener: Path | None = None  # the listener that chooses (default models/listener)
+    device: str = "cpu"  # where the bits per character are computed: auto, cpu, cuda or mps
 
 
 def evaluate(chat: ChatModel, options: EvalOptions) -> dict:
@@ -40,7 +42,9 @@ def evaluate(chat: ChatModel, options: EvalOptions) -> dict:
     `select`, the serving system's recall@1 at picking each reply among `select` of the speaker's lines."""
     lines = parse_transcript(read_text_file(options.text).splitlines(), Path(options.text).stem)
     speaker = options.speaker or chat.card.get("speaker", DEFAULT_BOT)
-    figures = {"speaker": speaker, **speaker_bits_per_char(chat.network, chat.vocab, lines, speaker)}
+    network = chat.network.to(resolve_device(options.device))
+    figures = {"speaker": speaker, **speaker_bits_per_char(network, chat.vocab, lines, speaker)}
+    network.cpu()
     if options.select:
         from textlab.listener import CAPABILITY as LISTENER
 

@@ -11,10 +11,10 @@ import gradio as gr
 from textlab import settings
 from textlab.capabilities import capabilities
 from textlab.loading import ModelSlot, slot_for
-from textlab.ui import chat_tab, classify_tab, lab_tab, neighbours_tab, translate_tab
+from textlab.ui import chat_tab, classify_tab, inspect_tab, lab_tab, neighbours_tab, translate_tab
 from textlab.ui.common import check_argument_count, check_input_types
 
-TABS = (chat_tab, classify_tab, neighbours_tab, translate_tab, lab_tab)
+TABS = (chat_tab, classify_tab, neighbours_tab, translate_tab, inspect_tab, lab_tab)
 DESCRIPTION = (
     "# textlab\nRecurrent neural language models, trained on real text, that you can talk to and study. "
     "Every tab is also an API endpoint: see *Use via API* at the bottom of the page."

@@ -1,0 +1,181 @@
+"""Look inside: the text as the model reads it, the surprisal strip against `eval chat`, the recomputed gates against
+nn.LSTM, the unit finder on a hand-built LSTM, and the gradient against finite differences."""
+
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+import pytest
+import torch
+
+from textlab.chat import CAPABILITY, EvalOptions
+from textlab.chat.model import load_chat_model
+from textlab.inspect import (
+    PROPERTIES,
+    drivers,
+    find_units,
+    lstm_states,
+    property_values,
+    read_text,
+    regex_property,
+    trace,
+)
+from textlab.inspect.drivers import embedding_gradient, log_prob_of
+from textlab.networks.char_lm import CharLM, CharLMConfig
+from textlab.text.chars import CharVocab
+from textlab.ui import inspect_tab
+
+from .conftest import REPO
+from .test_handlers import ready
+
+
+@pytest.fixture(scope="module")
+def committed_chat():
+    return load_chat_model(REPO / "models" / "chat")
+
+
+def test_a_transcript_is_read_as_eval_chat_reads_it(tiny_chat):
+    reading = read_text("Scene: The flat.\nSheldon (off): (sighs) Hi.\nPenny: Hey guys.\n", tiny_chat.vocab)
+    assert reading.transcript and reading.text == "Sheldon: Hi.\nPenny: Hey guys.\n" and reading.dropped == 1
+    assert reading.ids == tiny_chat.vocab.encode("\n" + reading.text)
+    plain = read_text("Hi Penny.\nBazinga!\n\u2603", tiny_chat.vocab)
+    assert not plain.transcript and plain.text == "Hi Penny.\nBazinga!"
+    with pytest.raises(ValueError, match="at most 10 characters"):
+        read_text("x" * 11, tiny_chat.vocab, max_chars=10)
+    with pytest.raises(ValueError, match="paste some text"):
+        read_text(" \n", tiny_chat.vocab)
+
+
+@pytest.mark.parametrize("which", ["tiny", "committed"])
+def test_mean_surprisal_is_what_eval_chat_reports(which, tiny_chat, committed_chat, corpus_dir, tmp_path):
+    chat = tiny_chat if which == "tiny" else committed_chat
+    text = (corpus_dir / "1_3.txt").read_text(encoding="utf-8")[:1500]
+    path = tmp_path / "episode.txt"
+    path.write_text(text, encoding="utf-8")
+    reported = CAPABILITY.evaluate(chat, EvalOptions(text=path))["all_bits_per_char"]
+    tr = trace(chat.network, read_text(text, chat.vocab))
+    assert abs(tr.bits_per_char - reported) < 1e-4
+    ids, probs = tr.top(5)
+    assert ids.shape == (len(tr.reading.text), 5) and np.all(np.diff(probs, axis=1) <= 0)
+    assert np.allclose(np.exp(tr.log_probs).sum(axis=1), 1, atol=1e-4)
+
+
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_recomputed_gates_give_nn_lstm_hidden_and_cell_states(num_layers):
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(5, 7, num_layers, batch_first=True).double().eval()
+    x = torch.randn(12, 5, dtype=torch.float64)
+    with torch.no_grad():
+        layers = lstm_states(lstm, x)
+    state = None
+    for t in range(12):  # nn.LSTM one step at a time: (h, c) of every layer after step t
+        _, state = lstm(x[None, t : t + 1], state)
+        for layer in range(num_layers):
+            torch.testing.assert_close(layers[layer]["hidden"][t], state[0][layer, 0])
+            torch.testing.assert_close(layers[layer]["cell"][t], state[1][layer, 0])
+    for found in layers:  # h = o * tanh(c), and the gates are sigmoids
+        torch.testing.assert_close(found["hidden"], found["output"] * torch.tanh(found["cell"]))
+        assert all(0 <= float(found[g].min()) and float(found[g].max()) <= 1 for g in ("input", "forget", "output"))
+
+
+def quote_tracker() -> tuple[CharLM, CharVocab]:
+    """One LSTM cell that flips at every double quote and holds otherwise: +1 inside quotes, 0 or -1 outside."""
+    vocab = CharVocab(tuple(sorted('\n "abc')))
+    network = CharLM(CharLMConfig(len(vocab), embed_dim=1, hidden_size=1, num_layers=1, dropout=0.0)).eval()
+    k = 20.0
+    with torch.no_grad():
+        network.embed.weight.zero_()
+        network.embed.weight[vocab.char_to_index['"'], 0] = 1.0  # the input says "a quote" or nothing
+        lstm = network.lstm
+        lstm.weight_ih_l0.copy_(torch.tensor([[2 * k], [-2 * k], [0.0], [0.0]]))  # gates i, f, g, o
+        lstm.weight_hh_l0.copy_(torch.tensor([[0.0], [0.0], [-k], [0.0]]))  # g: open if h was not inside
+        lstm.bias_ih_l0.copy_(torch.tensor([-k, k, 0.38 * k, k]))  # a quote writes, anything else keeps
+        lstm.bias_hh_l0.zero_()
+    return network, vocab
+
+
+def test_the_finder_finds_a_cell_that_tracks_quotes():
+    network, vocab = quote_tracker()
+    text = 'ab "abc" a b "c a" bb\nc "a" b "bca"\n'
+    tr = trace(network, read_text(text, vocab))
+    inside = property_values("in_quotes", tr.reading.text)
+    assert np.all(tr.unit(1, "cell", 0)[inside] > 0.9) and np.all(tr.unit(1, "cell", 0)[~inside] < 0.1)
+    best = find_units(tr, "in_quotes", top=10)
+    assert best[0].score == 1.0 and best[0].measure == "auc"
+    assert any((s.state, s.score) == ("cell", 1.0) for s in best)
+
+
+def test_properties_of_each_character():
+    text = 'Amy: Is it "2 pm"? (yes) ok\nRaj: no'
+    values = {name: property_values(name, text) for name in PROPERTIES}
+    at = {name: "".join(c for c, v in zip(text, values[name], strict=True) if v) for name in PROPERTIES}
+    assert at["speaker_tag"] == "Amy:Raj:"
+    assert at["in_quotes"] == '"2 pm'
+    assert at["in_parentheses"] == "(yes"
+    assert at["after_question"] == " (yes) ok\n"
+    assert at["word_start"] == "AIi2pyoRn"
+    assert at["upper_case"] == "AIR" and at["digit"] == "2"
+    assert values["line_position"][[0, 4, 27, 28]].tolist() == [0, 4, 27, 0]
+    assert "".join(c for c, v in zip(text, regex_property(r"\bit\b", text), strict=True) if v) == "it"
+    for pattern, message in [("(", "not a regular expression"), ("(a+)+b", "repeats a group"), ("", "type a")]:
+        with pytest.raises(ValueError, match=message):
+            regex_property(pattern, text)
+    with pytest.raises(ValueError, match="unknown property 'vowels'"):
+        property_values("vowels", text)
+
+
+def test_a_property_that_does_not_vary_is_refused(tiny_chat):
+    tr = trace(tiny_chat.network, read_text("Sheldon: Bazinga!\n", tiny_chat.vocab))
+    with pytest.raises(ValueError, match="no character of the text has this property"):
+        find_units(tr, "digit")
+
+
+def test_gradient_norms_match_finite_differences():
+    torch.manual_seed(0)
+    network = CharLM(CharLMConfig(6, embed_dim=3, hidden_size=5, num_layers=2, dropout=0.0)).double().eval()
+    ids = torch.tensor([0, 3, 1, 5, 2, 4, 1])
+    log_prob, grad = embedding_gradient(network, ids)
+    x = network.embed(ids[:-1]).detach()
+    numeric, eps = torch.zeros_like(x), 1e-6
+    with torch.no_grad():
+        for j in range(x.shape[0]):
+            for e in range(x.shape[1]):
+                up, down = x.clone(), x.clone()
+                up[j, e] += eps
+                down[j, e] -= eps
+                numeric[j, e] = (log_prob_of(network, up, ids[-1]) - log_prob_of(network, down, ids[-1])) / (2 * eps)
+        assert abs(log_prob - float(log_prob_of(network, x, ids[-1]))) < 1e-12
+    torch.testing.assert_close(grad, numeric, rtol=1e-5, atol=1e-8)
+    assert not any(p.grad is not None for p in network.parameters())  # the shared model's gradients untouched
+
+
+def test_drivers_of_a_prediction(tiny_chat):
+    reading = read_text("Sheldon: Bazinga!\nPenny: Hey guys.\n", tiny_chat.vocab)
+    found = drivers(tiny_chat.network, reading, 20)
+    assert found.norms.shape == (20,) and np.all(found.norms >= 0) and found.log_prob < 0
+    with pytest.raises(ValueError, match="choose 0 to"):
+        drivers(tiny_chat.network, reading, len(reading.text))
+
+
+def test_the_tab_handlers(tiny_chat):
+    slot = ready(tiny_chat)
+    text = "Penny: Hey guys.\nSheldon: Bazinga! Hi Penny.\n"
+    mean, notes, strip = inspect_tab.show_surprisal(slot, text)
+    assert strip.count("data-tip=") == len(text) and "top 5" in strip and f"{mean:.3f}" in notes
+    unit_strip, plot = inspect_tab.show_unit(slot, text, 1, "forget", 3)
+    assert unit_strip.count("<span data-k=") == len(text) and plot.startswith("<svg")
+    rows, strips = inspect_tab.find_best_units(slot, text, "upper_case", "")
+    assert len(rows) == 10 and strips.count("<h4>") == inspect_tab.SHOWN_UNITS
+    rows, _ = inspect_tab.find_best_units(slot, text, inspect_tab.REGEX, "Penny")
+    assert rows[0][4] != 0.5
+    notes, strip = inspect_tab.show_drivers(slot, text, 10)
+    assert "at character 10 of" in notes and 'class="tl-t"' in strip
+    for call, message in [
+        (lambda: inspect_tab.show_unit(slot, text, 3, "cell", 0), "no layer 3"),
+        (lambda: inspect_tab.show_unit(slot, text, 1, "cell", 999), "unit 999 does not exist"),
+        (lambda: inspect_tab.show_drivers(slot, text, 999), "outside the text"),
+        (lambda: inspect_tab.find_best_units(slot, text, inspect_tab.REGEX, "("), "not a regular expression"),
+        (lambda: inspect_tab.show_surprisal(slot, "x" * (inspect_tab.MAX_CHARS + 1)), "at most 2,000"),
+    ]:
+        with pytest.raises(gr.Error, match=message):
+            call()

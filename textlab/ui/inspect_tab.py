@@ -1,0 +1,301 @@
+"""The "Look inside" tab: what the chat's character LSTM computes over a text you paste, character by character and
+unit by unit. The computing is in `textlab.inspect`; this module turns its arrays into HTML and SVG."""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+import gradio as gr
+import numpy as np
+
+from textlab.chat.model import ChatModel
+from textlab.inspect import (
+    MAX_CHARS,
+    PROPERTIES,
+    STATES,
+    Trace,
+    drivers,
+    find_units,
+    property_values,
+    read_text,
+    regex_property,
+    trace,
+)
+from textlab.loading import ModelSlot
+from textlab.ui.common import ready_model, user_error
+
+TITLE = "Look inside"
+REGEX = "regex"  # the finder's choice for a pattern of your own
+FINDER_CHOICES = [(f"{name}: {about}", name) for name, about in PROPERTIES.items()] + [
+    ("your regular expression (below)", REGEX)
+]
+SHOWN_UNITS = 3  # the finder's best units drawn over the text
+EXAMPLE = (
+    "Leonard: Sheldon, what are you doing?\n"
+    'Sheldon: I am writing "a paper" on string theory. It will take 3 weeks, or 4.\n'
+    "Penny: Can I sit in your spot?\n"
+    "Sheldon: No.\n"
+    "Howard: (laughs) Why not?\n"
+    'Sheldon: Because it is my spot. I said "no" twice, Penny.\n'
+)
+_CSS = (
+    "<style>.tl-strip{font-family:ui-monospace,monospace;font-size:15px;line-height:1.9;white-space:pre-wrap;"
+    "word-break:break-all}.tl-strip span{position:relative;border-radius:2px}.tl-strip .tl-t{outline:2px solid "
+    "#7c3aed}.tl-strip .tl-p{text-decoration:underline 2px #16a34a}.tl-strip .tl-later{color:#a1a1aa}"
+    ".tl-strip span[data-tip]:hover{outline:1px solid #111827}.tl-strip span[data-tip]:hover::after{content:"
+    "attr(data-tip);position:absolute;left:0;top:1.7em;z-index:20;white-space:pre;background:#111827;color:#f9fafb;"
+    "padding:4px 8px;border-radius:4px;font-size:12px;line-height:1.35}</style>"
+)
+
+
+def _reading(slot: ModelSlot[ChatModel], text: str) -> tuple[ChatModel, Trace]:
+    chat = ready_model(slot)
+    try:
+        return chat, trace(chat.network, read_text(text or "", chat.vocab, MAX_CHARS))
+    except ValueError as e:
+        raise user_error(str(e)) from None
+
+
+def show_surprisal(slot: ModelSlot[ChatModel], text) -> tuple[float, str, str]:
+    """Mean bits per character, notes (Markdown) and the strip: each character shaded by its surprisal, its hover
+    the model's five likeliest guesses for it."""
+    chat, tr = _reading(slot, text)
+    bits, (ids, probs) = tr.surprisal, tr.top(5)
+    tips = []
+    for k, ch in enumerate(tr.reading.text):
+        guesses = "\n".join(f"{_shown(chat.vocab.chars[i])}  {p:.3f}" for i, p in zip(ids[k], probs[k], strict=True))
+        tips.append(f"{_shown(ch)}: {bits[k]:.2f} bits (p {2.0 ** -bits[k]:.3f})\nthe model's top 5:\n{guesses}")
+    alpha = np.minimum(bits / 8.0, 1.0)
+    backgrounds = [f"rgba(220,38,38,{a:.2f})" for a in alpha]
+    notes = _reading_notes(tr) + " Darker red: more surprising (8 bits or more is darkest); hover a character."
+    return round(tr.bits_per_char, 4), notes, _strip(tr.reading.text, backgrounds, tips)
+
+
+def show_unit(slot: ModelSlot[ChatModel], text, layer, state, unit) -> tuple[str, str]:
+    """One unit over the text: the characters coloured by its value (blue below zero, orange above) and a line."""
+    _, tr = _reading(slot, text)
+    try:
+        values = tr.unit(int(layer or 0), state, int(unit if unit is not None else -1))
+    except ValueError as e:
+        raise user_error(str(e)) from None
+    title = f"layer {int(layer)}, {state}, unit {int(unit)}"
+    return _unit_strip(tr.reading.text, values, state), _svg_line(tr.reading.text, values, title)
+
+
+def find_best_units(slot: ModelSlot[ChatModel], text, prop, pattern) -> tuple[list[list], str]:
+    """The units of every layer and state that best track a property (or your regular expression), best first, and
+    the best few drawn over the text with the property's characters underlined."""
+    _, tr = _reading(slot, text)
+    try:
+        best = find_units(tr, None, pattern or "", top=10) if prop == REGEX else find_units(tr, prop, top=10)
+        marked = regex_property(pattern or "", tr.reading.text) if prop == REGEX else None
+    except ValueError as e:
+        raise user_error(str(e)) from None
+    rows = [[r, s.layer, s.state, s.unit, round(s.score, 4), s.measure] for r, s in enumerate(best, 1)]
+    if marked is None and prop != "line_position":
+        marked = property_values(prop, tr.reading.text)
+    parts = []
+    for s in best[:SHOWN_UNITS]:
+        values = tr.unit(s.layer, s.state, s.unit)
+        heading = f"<h4>layer {s.layer}, {s.state}, unit {s.unit}: {s.measure} {s.score:.3f}</h4>"
+        parts.append(heading + _unit_strip(tr.reading.text, values, s.state, marked))
+    legend = "<p>Underlined green: the characters with the property.</p>" if marked is not None else ""
+    return rows, legend + "".join(parts)
+
+
+def show_drivers(slot: ModelSlot[ChatModel], text, position) -> tuple[str, str]:
+    """Notes and the strip: the characters before a prediction shaded by how strongly each moves it (the norm of the
+    gradient of its log-probability with respect to their embeddings)."""
+    chat, tr = _reading(slot, text)
+    n = len(tr.reading.text)
+    where = n - 1 if not position else int(position) - 1
+    try:
+        found = drivers(chat.network, tr.reading, where)
+    except ValueError:
+        raise user_error(
+            f"character number {int(position)} is outside the text; choose 1 to {n} (0: the last)"
+        ) from None
+    scale = max(float(found.norms.max(initial=0.0)), found.newline_norm, 1e-12)
+    backgrounds = [f"rgba(124,58,237,{v / scale:.2f})" for v in found.norms] + [""] * (n - where)
+    tips = [f"{_shown(c)}: gradient norm {v:.4f}" for c, v in zip(tr.reading.text, found.norms, strict=False)]
+    strip = _strip(tr.reading.text, backgrounds, tips + [""] * (n - where), target=where)
+    strongest = np.argsort(-found.norms, kind="stable")[:5]
+    pulls = ", ".join(f"{_shown(tr.reading.text[k])} (character {k + 1}, {found.norms[k]:.3f})" for k in strongest)
+    notes = (
+        f"Predicting {_shown(tr.reading.text[where])} at character {where + 1} of {n}: probability "
+        f"{np.exp(found.log_prob):.3f}. Darker purple: that character's embedding moves the prediction more. "
+        f"Strongest: {pulls or 'none (the first character)'}."
+    )
+    return notes, strip
+
+
+def _reading_notes(tr: Trace) -> str:
+    r = tr.reading
+    how = "a `Speaker: line` transcript, as `eval chat` reads one" if r.transcript else "plain text"
+    dropped = f" ({r.dropped} lines that were not spoken lines left out)" if r.dropped else ""
+    return (
+        f"Mean **{tr.bits_per_char:.3f} bits per character** over {len(r.text):,} characters, read as {how}{dropped}."
+    )
+
+
+def _unit_strip(text: str, values: np.ndarray, state: str, marked: np.ndarray | None = None) -> str:
+    if state in ("input", "forget", "output"):  # gates, 0 to 1
+        backgrounds = [f"rgba(22,163,74,{v:.2f})" for v in values]
+    else:
+        scale = 1.0 if state == "hidden" else max(float(np.abs(values).max()), 1e-6)
+        backgrounds = [
+            f"rgba(234,88,12,{v / scale:.2f})" if v >= 0 else f"rgba(37,99,235,{-v / scale:.2f})" for v in values
+        ]
+    tips = [f"{_shown(c)}: {v:.3f}" for c, v in zip(text, values, strict=True)]
+    return _strip(text, backgrounds, tips, marked=marked)
+
+
+def _strip(
+    text: str,
+    backgrounds: list[str],
+    tips: list[str],
+    target: int | None = None,
+    marked: np.ndarray | None = None,
+) -> str:
+    """One span per character: its background, its hover text (`data-tip`), a new line shown as a return sign."""
+    spans = []
+    for k, ch in enumerate(text):
+        classes = " ".join(
+            c
+            for c, on in (
+                ("tl-t", k == target),
+                ("tl-p", marked is not None and bool(marked[k])),
+                ("tl-later", target is not None and k > target),
+            )
+            if on
+        )
+        attributes = f' class="{classes}"' if classes else ""
+        attributes += f' style="background:{backgrounds[k]}"' if backgrounds[k] else ""
+        attributes += f' data-tip="{html.escape(tips[k])}"' if tips[k] else ""
+        shown = "\u21b5" if ch == "\n" else html.escape(ch)
+        spans.append(f'<span data-k="{k}"{attributes}>{shown}</span>' + ("\n" if ch == "\n" else ""))
+    return f'{_CSS}<div class="tl-strip">{"".join(spans)}</div>'
+
+
+def _svg_line(text: str, values: np.ndarray, title: str, width: int = 900, height: int = 180) -> str:
+    """The unit's value at each character as a line, a grey rule at each new line, zero dashed."""
+    low, high = min(float(values.min()), 0.0), max(float(values.max()), 1e-6)
+    left, top, bottom = 48, 12, 24
+    dx = (width - left - 8) / max(len(values) - 1, 1)
+
+    def y(v: float) -> float:
+        return top + (high - v) / (high - low) * (height - top - bottom)
+
+    points = " ".join(f"{left + k * dx:.1f},{y(v):.1f}" for k, v in enumerate(values))
+    rules = "".join(
+        f'<line x1="{left + k * dx:.1f}" x2="{left + k * dx:.1f}" y1="{top}" y2="{height - bottom}" stroke="#e4e4e7"/>'
+        for k, ch in enumerate(text)
+        if ch == "\n"
+    )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{html.escape(title)} over the text">'
+        f"{rules}"
+        f'<line x1="{left}" x2="{width - 8}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#a1a1aa" stroke-dasharray="4"/>'
+        f'<polyline points="{points}" fill="none" stroke="#ea580c" stroke-width="1.5"/>'
+        f'<text x="{left - 6}" y="{y(high) + 4:.0f}" font-size="11" text-anchor="end" fill="currentColor">'
+        f"{high:.2f}</text>"
+        f'<text x="{left - 6}" y="{y(low) + 4:.0f}" font-size="11" text-anchor="end" fill="currentColor">'
+        f"{low:.2f}</text>"
+        f'<text x="{left}" y="{height - 6}" font-size="11" fill="#71717a">{html.escape(title)}: one point per '
+        f"character ({len(values):,}); grey rules: new lines</text></svg>"
+    )
+
+
+def _shown(ch: str) -> str:
+    return {" ": "\u2423", "\n": "\u21b5"}.get(ch, ch)
+
+
+def create_tab(slots: dict[str, ModelSlot]) -> None:
+    slot = slots["chat"]
+    with gr.Tab(TITLE, id="inspect"):
+        gr.Markdown(
+            "What the chat's character model computes as it reads a text: how surprised it is by each character, "
+            f"what each unit does, which units track what. At most {MAX_CHARS:,} characters."
+        )
+        text = gr.Textbox(label="Text", value=EXAMPLE, lines=6, max_length=MAX_CHARS, elem_id="inspect-text")
+        _surprisal_controls(slot, text)
+        _unit_controls(slot, text)
+        _finder_controls(slot, text)
+        _driver_controls(slot, text)
+
+
+def _surprisal_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+    button = gr.Button("Read it", variant="primary", elem_id="inspect-read")
+    mean = gr.Number(label="Mean bits per character", interactive=False, elem_id="inspect-mean")
+    notes = gr.Markdown(elem_id="inspect-notes")
+    strip = gr.HTML(elem_id="inspect-surprisal")
+    button.click(
+        partial(show_surprisal, slot),
+        [text],
+        [mean, notes, strip],
+        api_name="inspect_surprisal",
+        api_description="Each character's surprisal under the chat model. Input: text (a `Speaker: line` transcript "
+        "or plain). Outputs: mean bits per character, notes, HTML (one span per character; data-tip: the top 5).",
+    )
+
+
+def _unit_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+    gr.Markdown(
+        "### One unit\nColour the text by one unit's value: " + "; ".join(f"**{k}**: {v}" for k, v in STATES.items())
+    )
+    with gr.Row():
+        layer = gr.Number(label="Layer (from 1)", value=1, precision=0, elem_id="inspect-layer")
+        state = gr.Dropdown(list(STATES), value="cell", label="State", elem_id="inspect-state")
+        unit = gr.Number(label="Unit (from 0)", value=0, precision=0, elem_id="inspect-unit")
+        button = gr.Button("Show unit", elem_id="inspect-show-unit")
+    strip = gr.HTML(elem_id="inspect-unit-strip")
+    plot = gr.HTML(elem_id="inspect-unit-plot")
+    button.click(
+        partial(show_unit, slot),
+        [text, layer, state, unit],
+        [strip, plot],
+        api_name="inspect_unit",
+        api_description="One unit over the text. Inputs: text, layer (from 1), state "
+        f"({', '.join(STATES)}), unit (from 0). Outputs: the coloured text (HTML), a line plot (SVG).",
+    )
+
+
+def _finder_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+    gr.Markdown(
+        "### Unit finder\nEvery unit of every layer and state, ranked by how well it tells the characters with a "
+        "property from the rest (ROC AUC far from 0.5; correlation for the position in the line)."
+    )
+    with gr.Row():
+        prop = gr.Dropdown(FINDER_CHOICES, value="in_quotes", label="Property", elem_id="inspect-property")
+        pattern = gr.Textbox(label="Regular expression", placeholder=r"e.g. \bSheldon\b", max_length=200)
+        button = gr.Button("Find units", elem_id="inspect-find")
+    table = gr.Dataframe(
+        headers=["rank", "layer", "state", "unit", "score", "measure"], label="Best units", elem_id="inspect-best"
+    )
+    strips = gr.HTML(elem_id="inspect-best-strips")
+    button.click(
+        partial(find_best_units, slot),
+        [text, prop, pattern],
+        [table, strips],
+        api_name="inspect_find_units",
+        api_description=f"Rank every unit by a property ({', '.join(PROPERTIES)}, or '{REGEX}' with a pattern). "
+        "Inputs: text, property, pattern. Outputs: the 10 best units, the best 3 drawn over the text (HTML).",
+    )
+
+
+def _driver_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+    gr.Markdown("### What drives the next character")
+    with gr.Row():
+        position = gr.Number(label="Character number (from 1; 0: the last)", value=0, precision=0)
+        button = gr.Button("Show what drives it", elem_id="inspect-drive")
+    notes = gr.Markdown(elem_id="inspect-drive-notes")
+    strip = gr.HTML(elem_id="inspect-drive-strip")
+    button.click(
+        partial(show_drivers, slot),
+        [text, position],
+        [notes, strip],
+        api_name="inspect_drivers",
+        api_description="Which earlier characters move one prediction: gradient norms of its log-probability "
+        "with respect to their embeddings. Inputs: text, character number (from 1; 0: the last). Outputs: notes, HTML.",
+    )

@@ -1,0 +1,74 @@
+"""The Look inside tab's endpoints through gradio_client, on the tiny chat model."""
+
+import re
+
+import pytest
+from gradio_client import Client
+
+from textlab.chat.model import load_chat_model
+from textlab.inspect import MAX_CHARS, read_text, trace
+
+TEXT = "Penny: Hey guys.\nSheldon: Bazinga! Hi Penny.\nLeonard: Sheldon, please.\n"
+
+
+@pytest.fixture(scope="module")
+def client(app_url):
+    return Client(app_url, verbose=False)
+
+
+def test_surprisal_strip_and_mean(client, models_dir):
+    mean, notes, strip = client.predict(TEXT, api_name="/inspect_surprisal")
+    chat = load_chat_model(models_dir / "chat")
+    assert abs(mean - trace(chat.network, read_text(TEXT, chat.vocab)).bits_per_char) < 1e-3
+    tips = re.findall(r'data-tip="([^"]*)"', strip)
+    assert len(tips) == len(TEXT) and all(tip.count("\n") == 6 for tip in tips)  # the character, a heading, 5 guesses
+    assert "transcript" in notes
+
+
+def test_one_unit_coloured_and_plotted(client):
+    strip, plot = client.predict(TEXT, 1, "output", 2, api_name="/inspect_unit")
+    values = [float(v) for v in re.findall(r'data-tip="[^"]*: (-?[\d.]+)"', strip)]
+    assert len(values) == len(TEXT) and all(0 <= v <= 1 for v in values)  # a gate
+    assert plot.startswith("<svg") and plot.count("<polyline") == 1
+
+
+def test_unit_finder_by_property_and_by_pattern(client):
+    table, strips = client.predict(TEXT, "upper_case", "", api_name="/inspect_find_units")
+    assert table["headers"] == ["rank", "layer", "state", "unit", "score", "measure"]
+    rows = table["data"]
+    assert len(rows) == 10 and all(r[5] == "auc" and 0 <= r[4] <= 1 for r in rows)
+    assert [abs(r[4] - 0.5) for r in rows] == sorted((abs(r[4] - 0.5) for r in rows), reverse=True)
+    assert strips.count("<h4>") == 3
+    table, _ = client.predict(TEXT, "line_position", "", api_name="/inspect_find_units")
+    assert table["data"][0][5] == "correlation"
+    table, _ = client.predict(TEXT, "regex", r"\bSheldon\b", api_name="/inspect_find_units")
+    assert len(table["data"]) == 10
+
+
+def test_what_drives_a_prediction(client):
+    notes, strip = client.predict(TEXT, 20, api_name="/inspect_drivers")
+    assert "at character 20 of" in notes and strip.count("gradient norm") == 19
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "args", "message"),
+    [
+        ("/inspect_surprisal", ("x" * (MAX_CHARS + 1),), f"at most {MAX_CHARS:,} characters"),
+        ("/inspect_surprisal", ("",), "paste some text"),
+        ("/inspect_unit", (TEXT, 9, "cell", 0), "no layer 9"),
+        ("/inspect_unit", (TEXT, 1, "cell", 4096), "unit 4096 does not exist"),
+        ("/inspect_find_units", (TEXT, "digit", ""), "no character of the text has this property"),
+        ("/inspect_find_units", (TEXT, "regex", "(a+)+"), "repeats a group"),
+        (
+            "/inspect_drivers",
+            (
+                TEXT,
+                5000,
+            ),
+            "outside the text",
+        ),
+    ],
+)
+def test_bad_input_is_refused_by_name(client, endpoint, args, message):
+    with pytest.raises(Exception, match=re.escape(message)):
+        client.predict(*args, api_name=endpoint)

@@ -1,0 +1,37 @@
+"""A person in Chromium on the Look inside tab: paste a transcript, read it, hover a character to see the model's
+five guesses, colour the text by one unit, and find the units that track upper-case letters."""
+
+from .browsing import ARTIFACTS, BROWSER_MARKS
+
+pytestmark = BROWSER_MARKS
+
+TEXT = "Penny: Hey guys.\nSheldon: Bazinga! Hi Penny.\nLeonard: Sheldon, please.\n"
+TIP = "(el) => getComputedStyle(el, '::after').content"
+
+
+def test_read_hover_and_colour_a_unit(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("tab", name="Look inside").click()
+    page.locator("#inspect-text textarea").fill(TEXT)
+    page.locator("#inspect-read").click()
+    first = page.locator("#inspect-surprisal span[data-k='7']")  # the "H" of "Hey"
+    first.wait_for(timeout=20_000)
+    assert page.locator("#inspect-surprisal span[data-k]").count() == len(TEXT)
+    assert first.evaluate(TIP) == "none"  # no list until the pointer is on it
+    first.hover()
+    shown = first.evaluate(TIP)
+    assert "H:" in shown and "top 5" in shown and shown.count("\\a") + shown.count("\n") >= 6
+    assert "bits per character" in page.locator("#inspect-notes").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "inspect-hover.png"), full_page=True)
+
+    page.locator("#inspect-layer input").fill("1")
+    page.locator("#inspect-unit input").fill("3")
+    page.locator("#inspect-show-unit").click()
+    spans = page.locator("#inspect-unit-strip span[data-k]")
+    spans.first.wait_for(timeout=20_000)
+    assert spans.count() == len(TEXT)
+    colours = {spans.nth(k).evaluate("el => getComputedStyle(el).backgroundColor") for k in range(0, len(TEXT), 5)}
+    assert len(colours) > 3  # the unit's value changes over the text, and so does its colour
+    assert page.locator("#inspect-unit-plot svg polyline").count() == 1
+    page.locator("#inspect-unit-strip").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "inspect-unit.png"), full_page=True)

@@ -3,6 +3,8 @@ nn.LSTM, the unit finder on a hand-built LSTM, and the gradient against finite d
 
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 import numpy as np
 import pytest
@@ -179,3 +181,19 @@ def test_the_tab_handlers(tiny_chat):
     ]:
         with pytest.raises(gr.Error, match=message):
             call()
+
+
+def test_inspect_command_prints_bits_and_best_units_as_json_last(models_dir, corpus_dir, capsys):
+    from textlab import cli
+
+    path = corpus_dir / "1_4.txt"
+    assert cli.main(["eval", "chat", "--text", str(path), "--model", str(models_dir / "chat")]) == 0
+    reported = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["all_bits_per_char"]
+    assert cli.main(["inspect", "chat", "--text", str(path), "--model", str(models_dir / "chat")]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert abs(report["bits_per_char"] - reported) < 1e-6 and report["transcript"]
+    units = {row["property"]: row for row in report["units"]}
+    assert set(units) == set(PROPERTIES)
+    assert units["digit"]["unit"] is None and "no character" in units["digit"]["note"]  # the corpus has no digits
+    assert units["upper_case"]["layer"] == 1 and 0 <= units["upper_case"]["auc"] <= 1
+    assert units["line_position"]["measure"] == "correlation"

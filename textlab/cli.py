@@ -34,6 +34,7 @@ BENCHES = (
     "serve",
     "hostile",
     "devices",
+    "inspect",
 )
 QUICK_REPORT = "BENCHMARKS-quick.md"
 
@@ -60,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
             _eval_parser(eval_tasks, command, capability, tasks)
     _bench_parser(commands)
     _serve_parser(commands)
+    _inspect_parser(commands)
     fetch = commands.add_parser("fetch", help="download every dataset into the cache (the Docker image does)")
     fetch.set_defaults(run=_fetch)
     return parser
@@ -136,6 +138,38 @@ def _serve_parser(commands) -> None:
         "--threads", type=int, help="torch threads per request (env TEXTLAB_TORCH_THREADS; default 1, see the README)"
     )
     serve.set_defaults(run=_serve)
+
+
+def _inspect_parser(commands) -> None:
+    inspect = commands.add_parser(
+        "inspect",
+        help="look inside the chat model: bits per character and the unit that best tracks each property of a text; "
+        "prints JSON last",
+    )
+    inspect.add_argument("task", choices=["chat"], help="chat: the character LSTM of the Sheldon chat")
+    inspect.add_argument("--text", type=Path, required=True, help="a `Speaker: line` transcript, or plain text")
+    inspect.add_argument("--model", type=Path, help="checkpoint folder (default models/chat)")
+    inspect.add_argument(
+        "--unit-chars", type=int, default=20_000, help="rank the units over at most this many characters (whole lines)"
+    )
+    inspect.set_defaults(run=_inspect)
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    import torch
+
+    from textlab.chat import CAPABILITY as CHAT
+    from textlab.files import read_text_file
+    from textlab.inspect.report import inspect_text
+
+    torch.set_num_threads(1)  # the batch-1 LSTM is a chain of small steps: a second thread only waits (8x slower)
+    chat = CHAT.load(CHAT.tasks[args.task], args.model)
+    report = inspect_text(chat, read_text_file(args.text), args.unit_chars)
+    for row in report["units"]:
+        where = f"layer {row['layer']} {row['state']} unit {row['unit']}: {row['auc']}" if row["layer"] else "-"
+        print(f"{row['property']:>15}  {where}", file=sys.stderr)
+    print(json.dumps(report))
+    return 0
 
 
 def _task(args: argparse.Namespace) -> Task:

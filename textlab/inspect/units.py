@@ -48,17 +48,23 @@ def rank_units(tr: Trace, values: np.ndarray, measure: str = "auc") -> list[Unit
         )
     scores = []
     for (layer, state), units in tr.states.items():
-        measured = _auc(units, values) if measure == "auc" else _correlation(units, values)
+        if measure == "auc":
+            if (layer, state) not in tr.ranks:  # one ranking serves every property asked of this trace
+                tr.ranks[(layer, state)] = rankdata(units, axis=0).astype(np.float32)  # average ranks for ties
+            measured = _auc(tr.ranks[(layer, state)], values)
+        else:
+            measured = _correlation(units, values)
         scores += [UnitScore(layer, state, unit, float(s), measure) for unit, s in enumerate(measured)]
     return sorted(scores, key=lambda s: -s.strength)  # stable: ties keep layer, state, unit order
 
 
-def _auc(units: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """(n, U) values, (n,) booleans -> (U,) ROC AUC by the rank-sum (Mann-Whitney) formula, ties counted half."""
+def _auc(ranks: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """(n, U) ranks of the values over the text, (n,) booleans -> (U,) ROC AUC by the rank-sum (Mann-Whitney)
+    formula; tied values share their average rank, so a tie counts half."""
     labels = labels.astype(bool)
-    positives, negatives = labels.sum(), (~labels).sum()
-    ranks = rankdata(units, axis=0)  # average ranks for ties
-    return (ranks[labels].sum(axis=0) - positives * (positives + 1) / 2) / (positives * negatives)
+    positives, negatives = int(labels.sum()), int((~labels).sum())
+    rank_sum = ranks[labels].sum(axis=0, dtype=np.float64)
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
 def _correlation(units: np.ndarray, values: np.ndarray) -> np.ndarray:

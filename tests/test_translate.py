@@ -3,6 +3,7 @@ masking, greedy and beam decoding, a tiny end-to-end training run, checkpoints, 
 
 import datetime as dt
 import json
+import math
 import re
 import struct
 import zlib
@@ -22,7 +23,7 @@ from textlab.data.dates import (
     real_date,
 )
 from textlab.data.pairs import read_eval_file, read_pairs_file
-from textlab.decoding import Hypothesis, beam_search, greedy, length_penalty
+from textlab.decoding import LENGTH_ALPHA, Hypothesis, beam_search, best_possible_score, greedy, length_penalty
 from textlab.networks.seq2seq import Memory, Seq2Seq, Seq2SeqConfig
 from textlab.text import BOS, EOS, PAD, SPECIALS, UNK
 from textlab.text.batches import pad_batch
@@ -306,9 +307,12 @@ def test_beam_of_one_is_greedy_and_wider_beams_score_at_least_as_well():
             assert wide[0].logprob >= g.logprob - 1e-6
 
 
-class GardenPath:
-    """A toy model where the greedy first step is a trap: token 4 (p .6) leads to a spread-out next step (best
-    .3), token 5 (p .4) to a certain end. Greedy finds 4 ... (.18); the beam finds 5 </s> (.4)."""
+class TableDecoder:
+    """A toy decoder reading a fixed table: the next token's probabilities given the previous token (tokens not in
+    a row get 1e-6; a token without a row ends for certain). The source is ignored."""
+
+    def __init__(self, table: dict[int, dict[int, float]]):
+        self.table = table
 
     def eval(self):
         return self
@@ -321,29 +325,44 @@ class GardenPath:
         rows = []
         for token in previous.tolist():
             p = torch.full((8,), 1e-6)
-            if token == BOS:
-                p[4], p[5] = 0.6, 0.4
-            elif token == 4:
-                p[EOS], p[6], p[7] = 0.3, 0.35, 0.35
-            elif token == 5:
-                p[EOS] = 1.0
-            else:
-                p[EOS] = 1.0
+            for following, probability in self.table.get(token, {EOS: 1.0}).items():
+                p[following] = probability
             rows.append(p.log())
         return torch.stack(rows), state, None
 
 
+# The greedy first step is a trap: 4 (p .6) leads to a spread-out next step (best .35), 5 (p .4) to a certain end.
+# Greedy finds 4 ... (.21); the beam finds 5 </s> (.4).
+GARDEN_PATH = {BOS: {4: 0.6, 5: 0.4}, 4: {EOS: 0.3, 6: 0.35, 7: 0.35}}
+# The dates model's "jul 31, 1974" -> 1974-07 in small: the likely answer 4 6 </s> (.42) needs a token more than two
+# unlikely ones cut short, 5 </s> (.36) and 4 </s> (.18), which fill a beam of 2 first. Stopping once a beam's worth
+# had finished returned 5 </s>.
+CUT_SHORT = {BOS: {4: 0.6, 5: 0.4}, 4: {6: 0.7, EOS: 0.3}, 5: {EOS: 0.9, 7: 0.1}}
+
+
 def test_beam_search_escapes_the_garden_path():
-    greedy_best = beam_search(GardenPath(), [4], beam=1, max_len=4, alpha=0.0)[0]
-    beam_best = beam_search(GardenPath(), [4], beam=2, max_len=4, alpha=0.0)[0]
+    greedy_best = beam_search(TableDecoder(GARDEN_PATH), [4], beam=1, max_len=4, alpha=0.0)[0]
+    beam_best = beam_search(TableDecoder(GARDEN_PATH), [4], beam=2, max_len=4, alpha=0.0)[0]
     assert greedy_best.tokens[0] in (4,) and beam_best.tokens == [5, EOS]
     assert beam_best.logprob == pytest.approx(torch.tensor(0.4).log().item(), abs=1e-4)
+
+
+@pytest.mark.parametrize("alpha", [0.0, LENGTH_ALPHA])
+def test_beam_search_waits_for_a_likely_answer_that_finishes_after_unlikely_ones(alpha):
+    best = beam_search(TableDecoder(CUT_SHORT), [4], beam=2, max_len=4, alpha=alpha)
+    assert [h.tokens for h in best] == [[4, 6, EOS], [5, EOS]] and all(h.finished for h in best)
+    assert [math.exp(h.logprob) for h in best] == pytest.approx([0.42, 0.36], abs=1e-4)
+    assert beam_search(TableDecoder(CUT_SHORT), [4], beam=2, max_len=4, n_best=1, alpha=alpha)[0].tokens == [4, 6, EOS]
 
 
 def test_length_penalty_and_hypothesis_output():
     assert length_penalty(1, 0.0) == 1 and length_penalty(7, 1.0) == 2
     hyp = Hypothesis([4, 5, EOS], -2.0, finished=True)
     assert hyp.output == [4, 5] and hyp.score(1.0) == pytest.approx(-2.0 / (8 / 6))
+    live = Hypothesis([4, 5], -2.0)  # it can end at 3 to 10 tokens: the bound takes the largest penalty
+    assert best_possible_score(live, 10, 0.6) == pytest.approx(-2.0 / length_penalty(10, 0.6))
+    assert best_possible_score(live, 10, -0.5) == pytest.approx(-2.0 / length_penalty(3, -0.5))
+    assert best_possible_score(live, 10, 0.0) == -2.0
     with pytest.raises(ValueError, match="at least 1"):
         beam_search(network(), [4], beam=0, max_len=3)
 

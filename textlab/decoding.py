@@ -2,7 +2,9 @@
 
 Beam search ranks finished hypotheses by their log-probability divided by the GNMT length penalty
 ((5 + length) / 6) ** alpha (Wu et al., 2016): without it, shorter outputs win only because they multiply fewer
-probabilities below one.
+probabilities below one. It stops once no unfinished hypothesis could still beat the finished ones it returns
+(`best_possible_score`), not once some number of them have finished: unlikely outputs cut short ("1974-07") finish
+early, and counting them would end the search before the likely, longer answer ("1974-07-31") does.
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ def length_penalty(length: int, alpha: float) -> float:
     return ((5 + length) / 6) ** alpha
 
 
+def best_possible_score(hyp: Hypothesis, max_len: int, alpha: float) -> float:
+    """The highest score any finished continuation of the unfinished `hyp`, at most `max_len` tokens long, can reach.
+
+    Each token adds a log-probability of at most 0, so a continuation ending at length L scores at most
+    hyp.logprob / length_penalty(L) for some L from len(hyp.tokens) + 1 to max_len. That log-probability being at
+    most 0, the bound is largest where the penalty is, and the penalty is monotonic in L: the largest is at one end.
+    """
+    lengths = (len(hyp.tokens) + 1, max(max_len, len(hyp.tokens) + 1))
+    return hyp.logprob / max(length_penalty(n, alpha) for n in lengths)
+
+
 @torch.no_grad()
 def greedy(model: Seq2Seq, sources: list[list[int]], max_len: int) -> list[Hypothesis]:
     """The most likely next token at every step, for a batch of sources."""
@@ -69,11 +82,13 @@ def beam_search(
 ) -> list[Hypothesis]:
     """The `n_best` (default `beam`) best hypotheses for one source, best first by length-normalised score.
 
-    Search stops once `beam` hypotheses have finished, or after `max_len` tokens; unfinished ones are returned
-    (with `finished` False) only when fewer than `n_best` finished.
+    Search stops once `n_best` hypotheses have finished and no unfinished one can score higher than the worst of
+    them (`best_possible_score`), or after `max_len` tokens; unfinished ones are returned (with `finished` False)
+    only when fewer than `n_best` finished.
     """
     if beam < 1:
         raise ValueError(f"the beam width must be at least 1, got {beam}")
+    n_best = n_best or beam
     model.eval()
     batch, lengths = pad_batch([source])
     memory, state = model.encode(batch, lengths)
@@ -101,10 +116,12 @@ def beam_search(
                 keep.append(parent)
             if len(survivors) == beam:
                 break
-        if len(finished) >= beam or not survivors:
+        finished = sorted(finished, key=lambda h: h.score(alpha), reverse=True)[:n_best]  # the rest cannot be returned
+        if not survivors or (
+            len(finished) == n_best and best_possible_score(survivors[0], max_len, alpha) < finished[-1].score(alpha)
+        ):  # survivors[0] has the highest log-probability, and all are as long: the highest bound
             break
         alive, state = survivors, select_state(state, torch.tensor(keep))
-    n_best = n_best or beam
     if len(finished) < n_best:
         finished += alive
     return sorted(finished, key=lambda h: h.score(alpha), reverse=True)[:n_best]

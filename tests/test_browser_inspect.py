@@ -1,5 +1,6 @@
 """A person in Chromium on the Look inside tab: paste a transcript, read it, hover a character to see the model's
-five guesses, colour the text by one unit, and find the units that track upper-case letters."""
+five guesses, colour the text by one unit, find the units that track upper-case letters, and see what drives the last
+character."""
 
 from .browsing import ARTIFACTS, BROWSER_MARKS
 
@@ -9,7 +10,7 @@ TEXT = "Penny: Hey guys.\nSheldon: Bazinga! Hi Penny.\nLeonard: Sheldon, please.
 TIP = "(el) => getComputedStyle(el, '::after').content"
 
 
-def test_read_hover_and_colour_a_unit(page, app_url):
+def test_read_hover_colour_a_unit_find_units_and_drivers(page, app_url):
     page.goto(app_url)
     page.get_by_role("tab", name="Look inside").click()
     page.locator("#inspect-text textarea").fill(TEXT)
@@ -35,3 +36,17 @@ def test_read_hover_and_colour_a_unit(page, app_url):
     assert page.locator("#inspect-unit-plot svg polyline").count() == 1
     page.locator("#inspect-unit-strip").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "inspect-unit.png"), full_page=True)
+
+    page.locator("#inspect-property input").click()
+    page.get_by_role("option", name="upper_case: an upper-case letter").click()
+    page.locator("#inspect-find").click()
+    page.locator("#inspect-best-strips h4").first.wait_for(timeout=20_000)
+    assert page.locator("#inspect-best-strips h4").count() == 3
+    assert page.locator("#inspect-best-strips span.tl-p").count() == 3 * sum(c.isupper() for c in TEXT)
+    page.locator("#inspect-best-strips").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "inspect-finder.png"), full_page=True)
+
+    page.locator("#inspect-drive").click()
+    page.locator("#inspect-drive-strip span.tl-t").wait_for(timeout=20_000)
+    assert "Predicting" in page.locator("#inspect-drive-notes").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "inspect-drivers.png"), full_page=True)

@@ -42,7 +42,8 @@ EXAMPLE = (
 _CSS = (
     "<style>.tl-strip{font-family:ui-monospace,monospace;font-size:15px;line-height:1.9;white-space:pre-wrap;"
     "word-break:break-all}.tl-strip span{position:relative;border-radius:2px}.tl-strip .tl-t{outline:2px solid "
-    "#7c3aed}.tl-strip .tl-p{text-decoration:underline 2px #16a34a}.tl-strip .tl-later{color:#a1a1aa}"
+    "#7c3aed}.tl-strip .tl-p{text-decoration:underline 3px #111827;text-underline-offset:3px}"
+    ".tl-strip .tl-later{color:#a1a1aa}"
     ".tl-strip span[data-tip]:hover{outline:1px solid #111827}.tl-strip span[data-tip]:hover::after{content:"
     "attr(data-tip);position:absolute;left:0;top:1.7em;z-index:20;white-space:pre;background:#111827;color:#f9fafb;"
     "padding:4px 8px;border-radius:4px;font-size:12px;line-height:1.35}</style>"
@@ -100,7 +101,7 @@ def find_best_units(slot: ModelSlot[ChatModel], text, prop, pattern) -> tuple[li
         values = tr.unit(s.layer, s.state, s.unit)
         heading = f"<h4>layer {s.layer}, {s.state}, unit {s.unit}: {s.measure} {s.score:.3f}</h4>"
         parts.append(heading + _unit_strip(tr.reading.text, values, s.state, marked))
-    legend = "<p>Underlined green: the characters with the property.</p>" if marked is not None else ""
+    legend = "<p>Underlined: the characters with the property.</p>" if marked is not None else ""
     return rows, legend + "".join(parts)
 
 
@@ -117,14 +118,16 @@ def show_drivers(slot: ModelSlot[ChatModel], text, position) -> tuple[str, str]:
             f"character number {int(position)} is outside the text; choose 1 to {n} (0: the last)"
         ) from None
     scale = max(float(found.norms.max(initial=0.0)), found.newline_norm, 1e-12)
-    backgrounds = [f"rgba(124,58,237,{v / scale:.2f})" for v in found.norms] + [""] * (n - where)
+    # square root: a few characters near the prediction pull far harder than the rest, which would all look blank
+    backgrounds = [f"rgba(124,58,237,{np.sqrt(v / scale):.2f})" for v in found.norms] + [""] * (n - where)
     tips = [f"{_shown(c)}: gradient norm {v:.4f}" for c, v in zip(tr.reading.text, found.norms, strict=False)]
     strip = _strip(tr.reading.text, backgrounds, tips + [""] * (n - where), target=where)
     strongest = np.argsort(-found.norms, kind="stable")[:5]
-    pulls = ", ".join(f"{_shown(tr.reading.text[k])} (character {k + 1}, {found.norms[k]:.3f})" for k in strongest)
+    pulls = ", ".join(f"{_shown(tr.reading.text[k])} (character {k + 1}, {found.norms[k]:.3g})" for k in strongest)
     notes = (
         f"Predicting {_shown(tr.reading.text[where])} at character {where + 1} of {n}: probability "
-        f"{np.exp(found.log_prob):.3f}. Darker purple: that character's embedding moves the prediction more. "
+        f"{np.exp(found.log_prob):.3f}. Darker purple (square-root scale): that character's embedding moves the "
+        "prediction more; hover for its gradient norm. "
         f"Strongest: {pulls or 'none (the first character)'}."
     )
     return notes, strip

@@ -72,3 +72,11 @@ def test_what_drives_a_prediction(client):
 def test_bad_input_is_refused_by_name(client, endpoint, args, message):
     with pytest.raises(Exception, match=re.escape(message)):
         client.predict(*args, api_name=endpoint)
+
+
+def test_translator_what_if(client):
+    notes, steps = client.predict("3 May 1999", "dates", "17", api_name="/inspect_translate_what_if")
+    assert steps["headers"] == ["step", "token", "probability", "forced", "the model's likeliest"]
+    rows = steps["data"]
+    assert [r[1] for r in rows[:2]] == ["1", "7"] and [r[3] for r in rows[:3]] == [True, True, False]
+    assert "Left alone" in notes and "Made to start with '17'" in notes

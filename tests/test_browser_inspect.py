@@ -1,6 +1,6 @@
 """A person in Chromium on the Look inside tab: paste a transcript, read it, hover a character to see the model's
 five guesses, colour the text by one unit, find the units that track upper-case letters, and see what drives the last
-character."""
+character, then make the translator start a date with 17."""
 
 from .browsing import ARTIFACTS, BROWSER_MARKS
 
@@ -50,3 +50,11 @@ def test_read_hover_colour_a_unit_find_units_and_drivers(page, app_url):
     page.locator("#inspect-drive-strip span.tl-t").wait_for(timeout=20_000)
     assert "Predicting" in page.locator("#inspect-drive-notes").inner_text()
     page.screenshot(path=str(ARTIFACTS / "inspect-drivers.png"), full_page=True)
+
+    page.locator("#whatif-input textarea").fill("3 May 1999")
+    page.locator("#whatif-forced textarea").fill("17")
+    page.locator("#whatif-button").click()
+    page.get_by_text("Left alone").wait_for(timeout=20_000)
+    assert "Made to start with '17'" in page.locator("#whatif-notes").inner_text()
+    page.locator("#whatif-steps").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "inspect-what-if.png"), full_page=False)

@@ -197,3 +197,26 @@ def test_inspect_command_prints_bits_and_best_units_as_json_last(models_dir, cor
     assert units["digit"]["unit"] is None and "no character" in units["digit"]["note"]  # the corpus has no digits
     assert units["upper_case"]["layer"] == 1 and 0 <= units["upper_case"]["auc"] <= 1
     assert units["line_position"]["measure"] == "correlation"
+
+
+def test_forced_start_what_if_on_the_translator(tiny_translators):
+    from textlab.decoding import greedy
+    from textlab.inspect.whatif import forced_decode
+
+    tr = tiny_translators["dates"]
+    text = "3 May 1999"
+    free = forced_decode(tr, text)
+    (hyp,) = greedy(tr.network, [tr.encode(text)], tr.max_output(len(tr.encode(text))))
+    assert free.output == tr.target.decode(hyp.output) and abs(free.log_prob - hyp.logprob) < 1e-4
+    assert not any(s.forced for s in free.steps)
+    made = forced_decode(tr, text, "18")
+    assert made.output.startswith("18") and [s.forced for s in made.steps[:3]] == [True, True, False]
+    assert all(0 <= s.probability <= 1 and len(s.alternatives) == 3 for s in made.steps)
+    assert made.log_prob <= free.log_prob + 1e-6  # greedy's first steps are each the likeliest
+    with pytest.raises(ValueError, match="never writes"):
+        forced_decode(tr, text, "\u00e9")
+    slots = {"dates": ready(tr)}
+    notes, rows = inspect_tab.translate_what_if(slots, text, "dates", "18")
+    assert "Left alone" in notes and rows[0][3] is True and rows[0][1] == "1"
+    with pytest.raises(gr.Error, match="Unknown task 'klingon'"):
+        inspect_tab.translate_what_if(slots, text, "klingon", "")

@@ -4,6 +4,7 @@ unit by unit. The computing is in `textlab.inspect`; this module turns its array
 from __future__ import annotations
 
 import html
+import math
 from functools import partial
 
 import gradio as gr
@@ -22,7 +23,9 @@ from textlab.inspect import (
     regex_property,
     trace,
 )
+from textlab.inspect.whatif import forced_decode
 from textlab.loading import ModelSlot
+from textlab.translate.tasks import TASKS as TRANSLATE_TASKS
 from textlab.ui.common import ready_model, user_error
 
 TITLE = "Look inside"
@@ -133,6 +136,30 @@ def show_drivers(slot: ModelSlot[ChatModel], text, position) -> tuple[str, str]:
     return notes, strip
 
 
+def translate_what_if(slots: dict[str, ModelSlot], text, task, forced) -> tuple[str, list[list]]:
+    """The translator left alone beside the translator made to start with `forced`: notes (Markdown) and one row
+    per output token (its probability, whether it was forced, the model's likeliest tokens at that step)."""
+    if task not in slots:
+        raise user_error(f"Unknown task {task!r}; choose one of {', '.join(slots)}.")
+    tr = ready_model(slots[task])
+    try:
+        free, made = forced_decode(tr, text or ""), forced_decode(tr, text or "", forced or "")
+    except ValueError as e:
+        raise user_error(str(e)) from None
+    rows = [
+        [t + 1, s.piece, float(f"{s.probability:.3g}"), s.forced, ", ".join(f"{a} {p:.2f}" for a, p in s.alternatives)]
+        for t, s in enumerate(made.steps)
+    ]
+    free_text, made_text, start = (html.escape(t, quote=False) for t in (free.output, made.output, repr(forced or "")))
+    notes = (
+        f"Left alone (greedy): **{free_text}**, probability {math.exp(free.log_prob):.3g}.  \n"
+        f"Made to start with {start}: **{made_text}**, probability {math.exp(made.log_prob):.3g}"
+        + ("" if made.finished else " (it reached the length limit without ending)")
+        + "."
+    )
+    return notes, rows
+
+
 def _reading_notes(tr: Trace) -> str:
     r = tr.reading
     how = "a `Speaker: line` transcript, as `eval chat` reads one" if r.transcript else "plain text"
@@ -226,6 +253,7 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
         _unit_controls(slot, text)
         _finder_controls(slot, text)
         _driver_controls(slot, text)
+        _what_if_controls({name: slots[name] for name in TRANSLATE_TASKS})
 
 
 def _surprisal_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
@@ -301,4 +329,34 @@ def _driver_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
         api_name="inspect_drivers",
         api_description="Which earlier characters move one prediction: gradient norms of its log-probability "
         "with respect to their embeddings. Inputs: text, character number (from 1; 0: the last). Outputs: notes, HTML.",
+    )
+
+
+def _what_if_controls(slots: dict[str, ModelSlot]) -> None:
+    gr.Markdown(
+        "### The translator: a forced-token what-if\nMake the decoder start its output with tokens you choose: how "
+        "likely it found each of them, and what it writes after them."
+    )
+    with gr.Row():
+        task = gr.Radio(
+            [(t.title, name) for name, t in TRANSLATE_TASKS.items()], value="dates", label="Task", elem_id="whatif-task"
+        )
+        source = gr.Textbox(label="Input", value="the 3rd of May 1999", max_length=300, elem_id="whatif-input")
+        forced = gr.Textbox(label="Start the output with", value="1998", max_length=300, elem_id="whatif-forced")
+        button = gr.Button("What if", elem_id="whatif-button")
+    notes = gr.Markdown(elem_id="whatif-notes")
+    steps = gr.Dataframe(
+        headers=["step", "token", "probability", "forced", "the model's likeliest"],
+        label="Each output token",
+        elem_id="whatif-steps",
+        wrap=True,
+    )
+    button.click(
+        partial(translate_what_if, slots),
+        [source, task, forced],
+        [notes, steps],
+        api_name="inspect_translate_what_if",
+        api_description="Greedy translation with the output forced to start with your tokens. Inputs: text, task "
+        f"({' or '.join(TRANSLATE_TASKS)}), the forced start (may be empty). Outputs: notes (Markdown), one row per "
+        "output token: step, token, probability, forced, the likeliest tokens at that step.",
     )

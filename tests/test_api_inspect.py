@@ -80,3 +80,10 @@ def test_translator_what_if(client):
     rows = steps["data"]
     assert [r[1] for r in rows[:2]] == ["1", "7"] and [r[3] for r in rows[:3]] == [True, True, False]
     assert "Left alone" in notes and "Made to start with '17'" in notes
+
+
+def test_translator_beam_tree(client):
+    svg = client.predict("3 May 1999", "dates", 3, api_name="/inspect_beam_tree")
+    assert svg.startswith("<svg") and 'aria-label="beam tree"' in svg and "Finished, best first" in svg
+    with pytest.raises(Exception, match="at most 100 characters"):
+        client.predict("3 May 1999 " * 20, "dates", 3, api_name="/inspect_beam_tree")

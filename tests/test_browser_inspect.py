@@ -2,6 +2,10 @@
 five guesses, colour the text by one unit, find the units that track upper-case letters, and see what drives the last
 character, then make the translator start a date with 17."""
 
+import time
+
+from gradio_client import Client
+
 from .browsing import ARTIFACTS, BROWSER_MARKS
 
 pytestmark = BROWSER_MARKS
@@ -10,7 +14,23 @@ TEXT = "Penny: Hey guys.\nSheldon: Bazinga! Hi Penny.\nLeonard: Sheldon, please.
 TIP = "(el) => getComputedStyle(el, '::after').content"
 
 
+def wait_for_models(url: str, timeout: float = 90) -> None:
+    """The app loads its models in the background once the page is up: wait until the chat model and the dates
+    translator answer."""
+    client, deadline = Client(url, verbose=False), time.monotonic() + timeout
+    for endpoint, args in (("/inspect_surprisal", (TEXT,)), ("/inspect_beam_tree", ("3 May 1999", "dates", 1))):
+        while True:
+            try:
+                client.predict(*args, api_name=endpoint)
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+
 def test_read_hover_colour_a_unit_find_units_and_drivers(page, app_url):
+    wait_for_models(app_url)
     page.goto(app_url)
     page.get_by_role("tab", name="Look inside").click()
     page.locator("#inspect-text textarea").fill(TEXT)
@@ -58,3 +78,9 @@ def test_read_hover_colour_a_unit_find_units_and_drivers(page, app_url):
     assert "Made to start with '17'" in page.locator("#whatif-notes").inner_text()
     page.locator("#whatif-steps").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "inspect-what-if.png"), full_page=False)
+
+    page.locator("#beam-tree-button").click()
+    page.locator("#beam-tree svg").wait_for(timeout=20_000)
+    assert page.locator("#beam-tree svg line").count() > 3
+    page.locator("#beam-tree").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "inspect-beam-tree.png"), full_page=False)

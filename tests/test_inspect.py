@@ -220,3 +220,22 @@ def test_forced_start_what_if_on_the_translator(tiny_translators):
     assert "Left alone" in notes and rows[0][3] is True and rows[0][1] == "1"
     with pytest.raises(gr.Error, match="Unknown task 'klingon'"):
         inspect_tab.translate_what_if(slots, text, "klingon", "")
+
+
+@pytest.mark.parametrize(("task", "text"), [("dates", "3 May 1999"), ("en-es", "the king sees the dog")])
+def test_the_beam_tree_finds_what_beam_search_returns(tiny_translators, task, text):
+    from textlab.decoding import beam_search
+    from textlab.inspect.beams import beam_tree
+
+    tr = tiny_translators[task]
+    source = tr.encode(text)
+    for beam in (1, 3):
+        nodes, finished = beam_tree(tr, text, beam)
+        returned = beam_search(tr.network, source, beam, tr.max_output(len(source)))
+        assert [h.tokens for h in finished] == [h.tokens for h in returned if h.finished]
+        assert all(-1 <= n.parent < n.id and n.step >= 1 for n in nodes)
+        best = [n for n in nodes if n.status == "best"]
+        assert [n.step for n in best] == list(range(1, len(best) + 1)) and best[-1].piece == "</s>"
+        assert len({n.step for n in nodes}) == max(n.step for n in nodes)
+    svg = inspect_tab.show_beam_tree({task: ready(tr)}, text, task, 3)
+    assert svg.startswith("<svg") and svg.count("<line") == len(nodes)

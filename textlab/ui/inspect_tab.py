@@ -23,8 +23,10 @@ from textlab.inspect import (
     regex_property,
     trace,
 )
+from textlab.inspect.beams import Node, beam_tree
 from textlab.inspect.whatif import forced_decode
 from textlab.loading import ModelSlot
+from textlab.translate.model import MAX_BEAM
 from textlab.translate.tasks import TASKS as TRANSLATE_TASKS
 from textlab.ui.common import ready_model, user_error
 
@@ -158,6 +160,58 @@ def translate_what_if(slots: dict[str, ModelSlot], text, task, forced) -> tuple[
         + "."
     )
     return notes, rows
+
+
+def show_beam_tree(slots: dict[str, ModelSlot], text, task, beam) -> str:
+    """Every hypothesis the translator's beam search grew, as a tree (SVG): one column per output step."""
+    if task not in slots:
+        raise user_error(f"Unknown task {task!r}; choose one of {', '.join(slots)}.")
+    tr = ready_model(slots[task])
+    if len(text or "") > tr.rules.max_chars:
+        raise user_error(f"the {task} model reads at most {tr.rules.max_chars:,} characters; got {len(text):,}")
+    try:
+        nodes, finished = beam_tree(tr, text or "", int(beam))
+    except ValueError as e:
+        raise user_error(str(e)) from None
+    return svg_tree(nodes, [tr.target.decode(h.output) for h in finished])
+
+
+TREE_COLOURS = {"best": "#ea580c", "kept": "#2563eb", "finished": "#16a34a", "dropped": "#a1a1aa"}
+
+
+def svg_tree(nodes: list[Node], outputs: list[str], row: int = 20) -> str:
+    """The beam tree: each step a column, each node a token under its parent's line, coloured by what became of it."""
+    column = max(64, 8 * max((len(n.piece) for n in nodes), default=1) + 28)  # room for the longest token and a line
+    places: dict[int, tuple[float, float]] = {-1: (12.0 + 8 * 5, 30.0)}  # where each node's line leaves from
+    counts: dict[int, int] = {}
+    marks = []
+    for node in nodes:
+        k = counts[node.step] = counts.get(node.step, 0) + 1
+        x, y = 12 + node.step * column, 16 + k * row
+        places[node.id] = (x + 8 * len(node.piece) + 2, y)
+        px, py = places[node.parent]
+        colour, width = TREE_COLOURS[node.status], 2.5 if node.status == "best" else 1
+        marks.append(
+            f'<line x1="{px:.0f}" y1="{py - 4:.0f}" x2="{x - 2}" y2="{y - 4}" stroke="{colour}" '
+            f'stroke-width="{width}" stroke-opacity="0.7"/>'
+            f'<text x="{x}" y="{y}" font-size="12" fill="{colour}" font-family="monospace">{_label(node.piece)}'
+            f"<title>step {node.step}: {html.escape(node.piece)}, {node.status}, log-probability "
+            f"{node.log_prob:.2f}</title></text>"
+        )
+    width = 60 + column * (max(counts, default=0) + 1)
+    height = 50 + row * max(counts.values(), default=1)
+    legend = ", ".join(f'<tspan fill="{c}">{s}</tspan>' for s, c in TREE_COLOURS.items())
+    found = html.escape(" | ".join(outputs[:5]))
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="beam tree" '
+        f'style="max-width:{width}px"><text x="12" y="30" font-size="12" fill="currentColor">start</text>'
+        f'{"".join(marks)}<text x="12" y="{height - 8}" font-size="11" fill="#71717a">{legend}. Finished, best '
+        f"first: {found}</text></svg>"
+    )
+
+
+def _label(piece: str) -> str:
+    return html.escape({" ": "\u2423"}.get(piece, piece.replace("\u2581", "_")))
 
 
 def _reading_notes(tr: Trace) -> str:
@@ -334,8 +388,9 @@ def _driver_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
 
 def _what_if_controls(slots: dict[str, ModelSlot]) -> None:
     gr.Markdown(
-        "### The translator: a forced-token what-if\nMake the decoder start its output with tokens you choose: how "
-        "likely it found each of them, and what it writes after them."
+        "### The translator: a forced-token what-if, and the beam tree\nMake the decoder start its output with "
+        "tokens you choose: how likely it found each of them, and what it writes after them. Or see every hypothesis "
+        "its beam search grew."
     )
     with gr.Row():
         task = gr.Radio(
@@ -344,6 +399,8 @@ def _what_if_controls(slots: dict[str, ModelSlot]) -> None:
         source = gr.Textbox(label="Input", value="the 3rd of May 1999", max_length=300, elem_id="whatif-input")
         forced = gr.Textbox(label="Start the output with", value="1998", max_length=300, elem_id="whatif-forced")
         button = gr.Button("What if", elem_id="whatif-button")
+        beam = gr.Slider(1, MAX_BEAM, value=3, step=1, label="Beam width (for the tree)")
+        tree_button = gr.Button("Beam tree", elem_id="beam-tree-button")
     notes = gr.Markdown(elem_id="whatif-notes")
     steps = gr.Dataframe(
         headers=["step", "token", "probability", "forced", "the model's likeliest"],
@@ -359,4 +416,13 @@ def _what_if_controls(slots: dict[str, ModelSlot]) -> None:
         api_description="Greedy translation with the output forced to start with your tokens. Inputs: text, task "
         f"({' or '.join(TRANSLATE_TASKS)}), the forced start (may be empty). Outputs: notes (Markdown), one row per "
         "output token: step, token, probability, forced, the likeliest tokens at that step.",
+    )
+    tree = gr.HTML(elem_id="beam-tree")
+    tree_button.click(
+        partial(show_beam_tree, slots),
+        [source, task, beam],
+        [tree],
+        api_name="inspect_beam_tree",
+        api_description=f"The beam search as a tree. Inputs: text, task, beam width (1-{MAX_BEAM}). Output: SVG, one "
+        "column per step; colours: best path, kept, finished, dropped (title: each token's log-probability).",
     )

@@ -80,7 +80,7 @@ def test_read_hover_colour_a_unit_find_units_and_drivers(page, app_url):
     page.screenshot(path=str(ARTIFACTS / "inspect-what-if.png"), full_page=False)
 
     page.locator("#beam-tree-button").click()
-    page.locator("#beam-tree svg").wait_for(timeout=20_000)
-    assert page.locator("#beam-tree svg line").count() > 3
+    page.locator("#beam-tree svg[aria-label='beam tree']").wait_for(timeout=20_000)
+    assert page.locator("#beam-tree svg[aria-label='beam tree'] line").count() > 3
     page.locator("#beam-tree").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "inspect-beam-tree.png"), full_page=False)

@@ -19,7 +19,7 @@ import torch
 from bench.report import machine_line, write_section
 from textlab.chat import CAPABILITY as CHAT
 from textlab.files import read_text_file
-from textlab.inspect import MAX_CHARS, PROPERTIES, Reading, read_text, trace
+from textlab.inspect import PROPERTIES, Reading, read_text, trace
 from textlab.inspect.report import best_units, first_lines
 from textlab.loading import ModelSlot
 from textlab.ui import inspect_tab
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"error: no transcripts folder {folder}; pass --data FOLDER (the TBBT *.txt transcripts)")
     names, reading = held_out(chat, folder, args.episodes, args.chars_per_episode)
     bits, rows = unit_rows(chat, reading)
-    pasted = read_text_file(folder / f"{names[0]}.txt")[:MAX_CHARS]
+    pasted = read_text_file(folder / f"{names[0]}.txt")[: inspect_tab.INSPECT_CHARS]
     timings = view_times(chat, pasted, args.repeats)
     body = "\n".join(
         [
@@ -110,8 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             "|---|---|---|---|---|---|",
             *rows,
             "",
-            f"Each view of the Look inside tab on the first {MAX_CHARS:,} characters of episode {names[0]} as pasted "
-            f"(the handler: computing and HTML), median of {args.repeats} runs:",
+            f"Each view of the Look inside tab on the first {inspect_tab.INSPECT_CHARS:,} characters of episode "
+            f"{names[0]} as pasted (the handler: computing and HTML), median of {args.repeats} runs:",
             "",
             "| view | seconds |",
             "|---|---|",

@@ -6,7 +6,8 @@ import pytest
 from gradio_client import Client
 
 from textlab.chat.model import load_chat_model
-from textlab.inspect import MAX_CHARS, read_text, trace
+from textlab.inspect import read_text, trace
+from textlab.ui.inspect_tab import INSPECT_CHARS
 
 TEXT = "Penny: Hey guys.\nSheldon: Bazinga! Hi Penny.\nLeonard: Sheldon, please.\n"
 
@@ -53,7 +54,7 @@ def test_what_drives_a_prediction(client):
 @pytest.mark.parametrize(
     ("endpoint", "args", "message"),
     [
-        ("/inspect_surprisal", ("x" * (MAX_CHARS + 1),), f"at most {MAX_CHARS:,} characters"),
+        ("/inspect_surprisal", ("x" * (INSPECT_CHARS + 1),), f"at most {INSPECT_CHARS:,} characters"),
         ("/inspect_surprisal", ("",), "paste some text"),
         ("/inspect_unit", (TEXT, 9, "cell", 0), "no layer 9"),
         ("/inspect_unit", (TEXT, 1, "cell", 4096), "unit 4096 does not exist"),

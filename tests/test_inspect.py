@@ -177,7 +177,7 @@ def test_the_tab_handlers(tiny_chat):
         (lambda: inspect_tab.show_unit(slot, text, 1, "cell", 999), "unit 999 does not exist"),
         (lambda: inspect_tab.show_drivers(slot, text, 999), "outside the text"),
         (lambda: inspect_tab.find_best_units(slot, text, inspect_tab.REGEX, "("), "not a regular expression"),
-        (lambda: inspect_tab.show_surprisal(slot, "x" * (inspect_tab.MAX_CHARS + 1)), "at most 2,000"),
+        (lambda: inspect_tab.show_surprisal(slot, "x" * (inspect_tab.INSPECT_CHARS + 1)), "at most 2,000"),
     ]:
         with pytest.raises(gr.Error, match=message):
             call()

@@ -6,12 +6,11 @@ NumPy and torch only, no Gradio: the Look inside tab, `python -m textlab inspect
 
 from textlab.inspect.drivers import Drivers, drivers
 from textlab.inspect.properties import PROPERTIES, property_values, regex_property
-from textlab.inspect.reading import MAX_CHARS, Reading, read_text
+from textlab.inspect.reading import Reading, read_text
 from textlab.inspect.trace import STATES, Trace, lstm_states, trace
 from textlab.inspect.units import UnitScore, find_units, rank_units
 
 __all__ = [
-    "MAX_CHARS",
     "PROPERTIES",
     "STATES",
     "Drivers",

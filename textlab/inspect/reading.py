@@ -9,8 +9,6 @@ from textlab.chat.scoring import normalise_lines
 from textlab.data.dialogue import format_dialogue, parse_line, parse_transcript
 from textlab.text.chars import CharVocab, clean_text
 
-MAX_CHARS = 2_000  # what the app inspects at once: every unit of every state of 2,000 characters is ~30 MB
-
 
 @dataclass(frozen=True)
 class Reading:

@@ -12,7 +12,6 @@ import numpy as np
 
 from textlab.chat.model import ChatModel
 from textlab.inspect import (
-    MAX_CHARS,
     PROPERTIES,
     STATES,
     Trace,
@@ -29,8 +28,11 @@ from textlab.loading import ModelSlot
 from textlab.translate.model import MAX_BEAM
 from textlab.translate.tasks import TASKS as TRANSLATE_TASKS
 from textlab.ui.common import ready_model, user_error
+from textlab.ui.limits import CHAT_MESSAGE_CHARS
 
 TITLE = "Look inside"
+# The chat model's message limit serves here too: every state of every unit of 2,000 characters is ~30 MB.
+INSPECT_CHARS = CHAT_MESSAGE_CHARS
 REGEX = "regex"  # the finder's choice for a pattern of your own
 FINDER_CHOICES = [(f"{name}: {about}", name) for name, about in PROPERTIES.items()] + [
     ("your regular expression (below)", REGEX)
@@ -58,7 +60,7 @@ _CSS = (
 def _reading(slot: ModelSlot[ChatModel], text: str) -> tuple[ChatModel, Trace]:
     chat = ready_model(slot)
     try:
-        return chat, trace(chat.network, read_text(text or "", chat.vocab, MAX_CHARS))
+        return chat, trace(chat.network, read_text(text or "", chat.vocab, INSPECT_CHARS))
     except ValueError as e:
         raise user_error(str(e)) from None
 
@@ -300,9 +302,9 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
     with gr.Tab(TITLE, id="inspect"):
         gr.Markdown(
             "What the chat's character model computes as it reads a text: how surprised it is by each character, "
-            f"what each unit does, which units track what. At most {MAX_CHARS:,} characters."
+            f"what each unit does, which units track what. At most {INSPECT_CHARS:,} characters."
         )
-        text = gr.Textbox(label="Text", value=EXAMPLE, lines=6, max_length=MAX_CHARS, elem_id="inspect-text")
+        text = gr.Textbox(label="Text", value=EXAMPLE, lines=6, max_length=INSPECT_CHARS, elem_id="inspect-text")
         _surprisal_controls(slot, text)
         _unit_controls(slot, text)
         _finder_controls(slot, text)

@@ -1,12 +1,13 @@
 """The Look inside tab's endpoints through gradio_client, on the tiny chat model."""
 
+import html
 import re
 
 import pytest
 from gradio_client import Client
 
 from textlab.chat.model import load_chat_model
-from textlab.inspect import read_text, trace
+from textlab.inspect import read_text, span_units, trace
 from textlab.ui.inspect_tab import INSPECT_CHARS
 
 TEXT = "Penny: Hey guys.\nSheldon: Bazinga! Hi Penny.\nLeonard: Sheldon, please.\n"
@@ -46,6 +47,19 @@ def test_unit_finder_by_property_and_by_pattern(client):
     assert len(table["data"]) == 10
 
 
+def test_units_for_a_span_you_mark(client, models_dir):
+    table, strips = client.predict(TEXT, "Bazinga!", api_name="/inspect_span_units")
+    assert table["headers"] == ["rank", "layer", "state", "unit", "score", "measure"]
+    rows = table["data"]
+    chat = load_chat_model(models_dir / "chat")
+    tr = trace(chat.network, read_text(TEXT, chat.vocab))
+    start = tr.reading.text.index("Bazinga!")
+    best = span_units(tr, start, start + len("Bazinga!"))
+    assert [(r[1], r[2], r[3]) for r in rows] == [(s.layer, s.state, s.unit) for s in best]
+    assert all(abs(r[4] - s.score) < 1e-3 for r, s in zip(rows, best, strict=True))
+    assert strips.count("<h4>") == 3 and strips.count('class="tl-p"') == 3 * len("Bazinga!")
+
+
 def test_what_drives_a_prediction(client):
     notes, strip = client.predict(TEXT, 20, api_name="/inspect_drivers")
     assert "at character 20 of" in notes and strip.count("gradient norm") == 19
@@ -60,6 +74,10 @@ def test_what_drives_a_prediction(client):
         ("/inspect_unit", (TEXT, 1, "cell", 4096), "unit 4096 does not exist"),
         ("/inspect_find_units", (TEXT, "digit", ""), "no character of the text has this property"),
         ("/inspect_find_units", (TEXT, "regex", "(a+)+"), "repeats a group"),
+        ("/inspect_span_units", (TEXT, ""), "mark a span"),
+        ("/inspect_span_units", (TEXT, "Howard"), "'Howard' is not in the text as the model reads it"),
+        ("/inspect_span_units", (TEXT, TEXT), "the span is the whole text"),
+        ("/inspect_span_units", (TEXT, "x" * (INSPECT_CHARS + 1)), f"at most {INSPECT_CHARS:,} characters"),
         (
             "/inspect_drivers",
             (
@@ -76,11 +94,15 @@ def test_bad_input_is_refused_by_name(client, endpoint, args, message):
 
 
 def test_translator_what_if(client):
-    notes, steps = client.predict("3 May 1999", "dates", "17", api_name="/inspect_translate_what_if")
+    notes, steps, attention = client.predict("3 May 1999", "dates", "17", api_name="/inspect_translate_what_if")
     assert steps["headers"] == ["step", "token", "probability", "forced", "the model's likeliest"]
     rows = steps["data"]
     assert [r[1] for r in rows[:2]] == ["1", "7"] and [r[3] for r in rows[:3]] == [True, True, False]
     assert "Left alone" in notes and "Made to start with '17'" in notes
+    drawn = [html.unescape(t) for t in re.findall(r'text-anchor="end" fill="currentColor">([^<]*)</text>', attention)]
+    assert drawn == [r[1] for r in rows]  # one row of the map per output token, the forced ones first
+    columns = len(re.findall(r"rotate\(-60\)", attention))  # one slanted label per source token
+    assert columns > 0 and attention.count("<rect") == columns * len(rows)
 
 
 def test_translator_beam_tree(client):

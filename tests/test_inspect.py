@@ -4,6 +4,7 @@ nn.LSTM, the unit finder on a hand-built LSTM, and the gradient against finite d
 from __future__ import annotations
 
 import json
+import re
 
 import gradio as gr
 import numpy as np
@@ -15,11 +16,14 @@ from textlab.chat.model import load_chat_model
 from textlab.inspect import (
     PROPERTIES,
     drivers,
+    find_span,
     find_units,
     lstm_states,
     property_values,
     read_text,
     regex_property,
+    span_units,
+    span_values,
     trace,
 )
 from textlab.inspect.drivers import embedding_gradient, log_prob_of
@@ -107,6 +111,36 @@ def test_the_finder_finds_a_cell_that_tracks_quotes():
     assert any((s.state, s.score) == ("cell", 1.0) for s in best)
 
 
+def test_a_span_inside_quotes_ranks_the_quote_cell_first():
+    network, vocab = quote_tracker()
+    text = 'ab ba "abc" cab bc\nabc c ab\n'  # the span: the first abc, the quoted one
+    tr = trace(network, read_text(text, vocab))
+    start, end = find_span(tr.reading.text, "abc")
+    assert (start, end) == (7, 10)
+    best = span_units(tr, start, end)
+    # h = o * tanh(c) with the output gate open ranks as the cell does: the quote unit first, its gates after
+    assert {(s.layer, s.state, s.unit) for s in best[:2]} == {(1, "cell", 0), (1, "hidden", 0)}
+    assert best[0].score == best[1].score > 0.95 and all(s.strength < 0.2 for s in best[2:])
+    assert find_units(tr, None, "abc")[0].score < best[0].score  # both abc, one outside quotes
+
+
+def test_a_span_is_checked():
+    text = 'Amy: Is it "2 pm"?'
+    assert span_values(text, 11, 16).nonzero()[0].tolist() == list(range(11, 16))
+    for (start, end), message in [
+        ((5, 5), "from character 6 to 5 is empty; choose one within characters 1 to 18"),
+        ((10, 40), "from character 11 to 40 is outside the text"),
+        ((-1, 3), "outside the text"),
+        ((0, len(text)), "the span is the whole text"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            span_values(text, start, end)
+    with pytest.raises(ValueError, match="mark a span"):
+        find_span(text, "")
+    with pytest.raises(ValueError, match="'Sheldon' is not in the text as the model reads it"):
+        find_span(text, "Sheldon")
+
+
 def test_properties_of_each_character():
     text = 'Amy: Is it "2 pm"? (yes) ok\nRaj: no'
     values = {name: property_values(name, text) for name in PROPERTIES}
@@ -170,6 +204,9 @@ def test_the_tab_handlers(tiny_chat):
     assert len(rows) == 10 and strips.count("<h4>") == inspect_tab.SHOWN_UNITS
     rows, _ = inspect_tab.find_best_units(slot, text, inspect_tab.REGEX, "Penny")
     assert rows[0][4] != 0.5
+    rows, strips = inspect_tab.find_span_units(slot, text, "Bazinga!")
+    assert len(rows) == 10 and strips.count("<h4>") == inspect_tab.SHOWN_UNITS
+    assert strips.count('class="tl-p"') == inspect_tab.SHOWN_UNITS * len("Bazinga!") and "27 to 34 of" in strips
     notes, strip = inspect_tab.show_drivers(slot, text, 10)
     assert "at character 10 of" in notes and 'class="tl-t"' in strip
     for call, message in [
@@ -177,6 +214,8 @@ def test_the_tab_handlers(tiny_chat):
         (lambda: inspect_tab.show_unit(slot, text, 1, "cell", 999), "unit 999 does not exist"),
         (lambda: inspect_tab.show_drivers(slot, text, 999), "outside the text"),
         (lambda: inspect_tab.find_best_units(slot, text, inspect_tab.REGEX, "("), "not a regular expression"),
+        (lambda: inspect_tab.find_span_units(slot, text, ""), "mark a span"),
+        (lambda: inspect_tab.find_span_units(slot, text, "Howard"), "not in the text"),
         (lambda: inspect_tab.show_surprisal(slot, "x" * (inspect_tab.INSPECT_CHARS + 1)), "at most 2,000"),
     ]:
         with pytest.raises(gr.Error, match=message):
@@ -215,9 +254,15 @@ def test_forced_start_what_if_on_the_translator(tiny_translators):
     assert made.log_prob <= free.log_prob + 1e-6  # greedy's first steps are each the likeliest
     with pytest.raises(ValueError, match="never writes"):
         forced_decode(tr, text, "\u00e9")
+    assert len(made.attention) == len(made.steps) and made.source_pieces == tr.source.pieces(tr.encode(text))
+    assert all(len(row) == len(made.source_pieces) and abs(sum(row) - 1) < 1e-4 for row in made.attention)
     slots = {"dates": ready(tr)}
-    notes, rows = inspect_tab.translate_what_if(slots, text, "dates", "18")
+    notes, rows, svg = inspect_tab.translate_what_if(slots, text, "dates", "18")
     assert "Left alone" in notes and rows[0][3] is True and rows[0][1] == "1"
+    assert svg.startswith("<svg") and 'aria-label="attention map"' in svg
+    assert svg.count("<rect") == len(made.source_pieces) * len(made.steps)  # source tokens x output tokens
+    labels = re.findall(r'text-anchor="end" fill="currentColor">([^<]*)</text>', svg)  # one per row, top down
+    assert labels[:2] == ["1", "8"] and len(labels) == len(made.steps)
     with pytest.raises(gr.Error, match="Unknown task 'klingon'"):
         inspect_tab.translate_what_if(slots, text, "klingon", "")
 

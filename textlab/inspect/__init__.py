@@ -5,10 +5,10 @@ NumPy and torch only, no Gradio: the Look inside tab, `python -m textlab inspect
 """
 
 from textlab.inspect.drivers import Drivers, drivers
-from textlab.inspect.properties import PROPERTIES, property_values, regex_property
+from textlab.inspect.properties import PROPERTIES, find_span, property_values, regex_property, span_values
 from textlab.inspect.reading import Reading, read_text
 from textlab.inspect.trace import STATES, Trace, lstm_states, trace
-from textlab.inspect.units import UnitScore, find_units, rank_units
+from textlab.inspect.units import UnitScore, find_units, rank_units, span_units
 
 __all__ = [
     "PROPERTIES",
@@ -18,11 +18,14 @@ __all__ = [
     "Trace",
     "UnitScore",
     "drivers",
+    "find_span",
     "find_units",
     "lstm_states",
     "property_values",
     "rank_units",
     "read_text",
     "regex_property",
+    "span_units",
+    "span_values",
     "trace",
 ]

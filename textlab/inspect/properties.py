@@ -67,6 +67,34 @@ def regex_property(pattern: str, text: str) -> np.ndarray:
     return inside
 
 
+def find_span(text: str, piece: str) -> tuple[int, int]:
+    """(start, end) of the first occurrence of `piece` in `text`, end exclusive; raises ValueError with what to fix."""
+    if not piece:
+        raise ValueError("mark a span: type a piece of the text, e.g. a quoted phrase or a name")
+    start = text.find(piece)
+    if start < 0:
+        shown = piece if len(piece) <= 40 else piece[:40] + "..."
+        raise ValueError(
+            f"{shown!r} is not in the text as the model reads it (a transcript's spoken lines, as `Speaker: line`); "
+            "copy a piece of the text exactly"
+        )
+    return start, start + len(piece)
+
+
+def span_values(text: str, start: int, end: int) -> np.ndarray:
+    """(len(text),) True for characters start to end - 1 (from 0); raises ValueError for an empty span, one outside
+    the text, or one that is the whole text (nothing left to tell it from)."""
+    n = len(text)
+    if not 0 <= start < end <= n:
+        what = "is empty" if start >= end else "is outside the text"
+        raise ValueError(f"the span from character {start + 1} to {end} {what}; choose one within characters 1 to {n}")
+    if end - start == n:
+        raise ValueError("the span is the whole text, so nothing is left to tell it from; mark part of the text")
+    inside = np.zeros(n, dtype=bool)
+    inside[start:end] = True
+    return inside
+
+
 def _tags(text: str) -> np.ndarray:
     inside, start = np.zeros(len(text), dtype=bool), 0
     for line in text.split("\n"):

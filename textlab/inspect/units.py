@@ -2,7 +2,9 @@
 
 A unit tracks a yes-or-no property well when its values rank the characters that have it above (or below) the rest:
 its ROC AUC, the chance that a character with the property has a higher value than one without, is far from 0.5.
-A count (the position in the line) is ranked by the correlation with it instead.
+A count (the position in the line) is ranked by the correlation with it instead. A span of the text you mark is a
+property too (the LSTMVis way in): the units on there and off elsewhere, or the other way round, have the AUC
+furthest from 0.5 for "inside the span".
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import rankdata
 
-from textlab.inspect.properties import COUNTS, property_values, regex_property
+from textlab.inspect.properties import COUNTS, property_values, regex_property, span_values
 from textlab.inspect.trace import Trace
 
 
@@ -37,6 +39,13 @@ def find_units(tr: Trace, name: str | None = None, pattern: str | None = None, t
     text = tr.reading.text
     values = regex_property(pattern, text) if pattern is not None else property_values(name, text)
     return rank_units(tr, values, "correlation" if name in COUNTS and pattern is None else "auc")[:top]
+
+
+def span_units(tr: Trace, start: int, end: int, top: int = 10) -> list[UnitScore]:
+    """The `top` units that best tell characters start to end - 1 (from 0) of the text as read from the rest: the
+    finder's AUC with "inside the span" as the property. Raises ValueError for an empty span or one outside the
+    text, naming the text's length."""
+    return rank_units(tr, span_values(tr.reading.text, start, end), "auc")[:top]
 
 
 def rank_units(tr: Trace, values: np.ndarray, measure: str = "auc") -> list[UnitScore]:

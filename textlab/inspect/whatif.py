@@ -1,5 +1,6 @@
 """The translator's forced-token what-if: make the decoder start its output with tokens you choose, see how likely it
-found each of them, and what it writes after them (greedy), beside what it writes left alone."""
+found each of them, and what it writes after them (greedy), beside what it writes left alone; and where it looked in
+the source at each step (the attention map of the forced output)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class WhatIf:
     steps: list[Step]  # the closing </s> included where the decoder wrote one
     log_prob: float  # of the output and its </s> (nats)
     finished: bool  # the decoder closed the output before the length limit
+    source_pieces: list[str]  # the source tokens the decoder attended to
+    attention: list[list[float]] | None  # one row per step, one weight per source token; None without attention
 
 
 def forced_decode(tr: Translator, text: str, forced: str = "") -> WhatIf:
@@ -45,19 +48,24 @@ def forced_decode(tr: Translator, text: str, forced: str = "") -> WhatIf:
     source = tr.encode(text)[:MAX_SOURCE_TOKENS]
     chosen = tr.target.encode(forced) if forced else []
     max_len = max(tr.max_output(len(source)), len(chosen) + 1)
-    steps, tokens = _decode(tr, source, chosen, max_len)
+    steps, tokens, attention = _decode(tr, source, chosen, max_len)
     finished = bool(tokens) and tokens[-1] == EOS
     log_prob = sum(math.log(max(s.probability, 1e-300)) for s in steps)
-    return WhatIf(tr.target.decode(tokens[:-1] if finished else tokens), steps, log_prob, finished)
+    output = tr.target.decode(tokens[:-1] if finished else tokens)
+    return WhatIf(output, steps, log_prob, finished, tr.source.pieces(source), attention)
 
 
 @torch.no_grad()
-def _decode(tr: Translator, source: list[int], chosen: list[int], max_len: int) -> tuple[list[Step], list[int]]:
+def _decode(
+    tr: Translator, source: list[int], chosen: list[int], max_len: int
+) -> tuple[list[Step], list[int], list[list[float]] | None]:
     batch, lengths = pad_batch([source])
     memory, state = tr.network.encode(batch, lengths)
-    previous, steps, tokens = start_tokens(1), [], []
+    previous, steps, tokens, attention = start_tokens(1), [], [], []
     for t in range(max_len):
-        logits, state, _ = tr.network.step(previous, state, memory)
+        logits, state, weights = tr.network.step(previous, state, memory)
+        if weights is not None:
+            attention.append(weights[0, : len(source)].float().tolist())  # (source_len,) for this step
         probs = torch.softmax(logits[0].float(), dim=0)
         token = chosen[t] if t < len(chosen) else int(probs.argmax())
         top = probs.topk(min(ALTERNATIVES, probs.numel()))
@@ -67,7 +75,7 @@ def _decode(tr: Translator, source: list[int], chosen: list[int], max_len: int) 
         if token == EOS and t >= len(chosen) - 1:
             break
         previous = torch.tensor([token])
-    return steps, tokens
+    return steps, tokens, attention or None
 
 
 def _piece(tr: Translator, token: int) -> str:

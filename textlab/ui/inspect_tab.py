@@ -15,20 +15,25 @@ from textlab.inspect import (
     PROPERTIES,
     STATES,
     Trace,
+    UnitScore,
     drivers,
+    find_span,
     find_units,
     property_values,
     read_text,
     regex_property,
+    span_units,
+    span_values,
     trace,
 )
 from textlab.inspect.beams import Node, beam_tree
 from textlab.inspect.whatif import forced_decode
 from textlab.loading import ModelSlot
-from textlab.translate.model import MAX_BEAM
+from textlab.translate.model import MAX_BEAM, Translation
 from textlab.translate.tasks import TASKS as TRANSLATE_TASKS
 from textlab.ui.common import ready_model, user_error
 from textlab.ui.limits import CHAT_MESSAGE_CHARS
+from textlab.ui.translate_tab import svg_attention
 
 TITLE = "Look inside"
 # The chat model's message limit serves here too: every state of every unit of 2,000 characters is ~30 MB.
@@ -100,15 +105,40 @@ def find_best_units(slot: ModelSlot[ChatModel], text, prop, pattern) -> tuple[li
         marked = regex_property(pattern or "", tr.reading.text) if prop == REGEX else None
     except ValueError as e:
         raise user_error(str(e)) from None
-    rows = [[r, s.layer, s.state, s.unit, round(s.score, 4), s.measure] for r, s in enumerate(best, 1)]
     if marked is None and prop != "line_position":
         marked = property_values(prop, tr.reading.text)
+    legend = "<p>Underlined: the characters with the property.</p>" if marked is not None else ""
+    return _ranked(tr, best, marked, legend)
+
+
+def find_span_units(slot: ModelSlot[ChatModel], text, span) -> tuple[list[list], str]:
+    """The LSTMVis way in: the units on in a span you mark (the first occurrence of `span` in the text as read) and
+    off elsewhere, or the other way round, ranked by the finder's AUC for "inside the span"; the best few drawn over
+    the text with the span underlined."""
+    if len(span or "") > INSPECT_CHARS:
+        raise user_error(f"a span has at most {INSPECT_CHARS:,} characters, as the text does; got {len(span):,}")
+    _, tr = _reading(slot, text)
+    try:
+        start, end = find_span(tr.reading.text, span or "")
+        best = span_units(tr, start, end, top=10)
+    except ValueError as e:
+        raise user_error(str(e)) from None
+    n = len(tr.reading.text)
+    legend = (
+        f"<p>Underlined: the span, characters {start + 1} to {end} of {n:,}. AUC near 1: the unit is higher in the "
+        "span than anywhere else; near 0: lower.</p>"
+    )
+    return _ranked(tr, best, span_values(tr.reading.text, start, end), legend)
+
+
+def _ranked(tr: Trace, best: list[UnitScore], marked: np.ndarray | None, legend: str) -> tuple[list[list], str]:
+    """The finder's table rows, and its best few units drawn over the text with the `marked` characters underlined."""
+    rows = [[r, s.layer, s.state, s.unit, round(s.score, 4), s.measure] for r, s in enumerate(best, 1)]
     parts = []
     for s in best[:SHOWN_UNITS]:
         values = tr.unit(s.layer, s.state, s.unit)
         heading = f"<h4>layer {s.layer}, {s.state}, unit {s.unit}: {s.measure} {s.score:.3f}</h4>"
         parts.append(heading + _unit_strip(tr.reading.text, values, s.state, marked))
-    legend = "<p>Underlined: the characters with the property.</p>" if marked is not None else ""
     return rows, legend + "".join(parts)
 
 
@@ -140,9 +170,10 @@ def show_drivers(slot: ModelSlot[ChatModel], text, position) -> tuple[str, str]:
     return notes, strip
 
 
-def translate_what_if(slots: dict[str, ModelSlot], text, task, forced) -> tuple[str, list[list]]:
-    """The translator left alone beside the translator made to start with `forced`: notes (Markdown) and one row
-    per output token (its probability, whether it was forced, the model's likeliest tokens at that step)."""
+def translate_what_if(slots: dict[str, ModelSlot], text, task, forced) -> tuple[str, list[list], str]:
+    """The translator left alone beside the translator made to start with `forced`: notes (Markdown), one row
+    per output token (its probability, whether it was forced, the model's likeliest tokens at that step) and the
+    forced output's attention map (SVG, drawn as the Translate tab draws its own)."""
     if task not in slots:
         raise user_error(f"Unknown task {task!r}; choose one of {', '.join(slots)}.")
     tr = ready_model(slots[task])
@@ -161,7 +192,9 @@ def translate_what_if(slots: dict[str, ModelSlot], text, task, forced) -> tuple[
         + ("" if made.finished else " (it reached the length limit without ending)")
         + "."
     )
-    return notes, rows
+    pieces = [s.piece for s in made.steps]  # the forced tokens first, the closing </s> included
+    drawn = Translation(made.output, [], made.source_pieces, pieces, made.attention, [], False, 0.0)
+    return notes, rows, svg_attention(drawn)
 
 
 def show_beam_tree(slots: dict[str, ModelSlot], text, task, beam) -> str:
@@ -308,6 +341,7 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
         _surprisal_controls(slot, text)
         _unit_controls(slot, text)
         _finder_controls(slot, text)
+        _span_controls(slot, text)
         _driver_controls(slot, text)
         _what_if_controls({name: slots[name] for name in TRANSLATE_TASKS})
 
@@ -371,6 +405,38 @@ def _finder_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
     )
 
 
+def _span_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+    gr.Markdown(
+        "### Units for a span you mark\nCopy a piece of the text (its first occurrence is the span) to find the "
+        "units that are on there and off elsewhere, or off there and on elsewhere: every unit ranked by how well its "
+        "values tell the span's characters from the rest of the text (the finder's ROC AUC, with \"inside the "
+        'span" as the property).'
+    )
+    with gr.Row():
+        span = gr.Textbox(
+            label="Span (a piece of the text)",
+            value="a paper",
+            max_length=INSPECT_CHARS,
+            elem_id="inspect-span",
+        )
+        button = gr.Button("Find units for the span", elem_id="inspect-find-span")
+    table = gr.Dataframe(
+        headers=["rank", "layer", "state", "unit", "score", "measure"],
+        label="Best units for the span",
+        elem_id="inspect-span-best",
+    )
+    strips = gr.HTML(elem_id="inspect-span-strips")
+    button.click(
+        partial(find_span_units, slot),
+        [text, span],
+        [table, strips],
+        api_name="inspect_span_units",
+        api_description="Rank every unit by how well it tells a span of the text from the rest (ROC AUC). Inputs: "
+        f"text, span (a piece of the text, at most {INSPECT_CHARS:,} characters; its first occurrence in the text "
+        "as read). Outputs: the 10 best units, the best 3 drawn over the text with the span underlined (HTML).",
+    )
+
+
 def _driver_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
     gr.Markdown("### What drives the next character")
     with gr.Row():
@@ -391,8 +457,9 @@ def _driver_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
 def _what_if_controls(slots: dict[str, ModelSlot]) -> None:
     gr.Markdown(
         "### The translator: a forced-token what-if, and the beam tree\nMake the decoder start its output with "
-        "tokens you choose: how likely it found each of them, and what it writes after them. Or see every hypothesis "
-        "its beam search grew."
+        "tokens you choose: how likely it found each of them, what it writes after them, and where in the input it "
+        "looked for each (the attention map, forced tokens in its first rows). Or see every hypothesis its beam "
+        "search grew."
     )
     with gr.Row():
         task = gr.Radio(
@@ -410,14 +477,16 @@ def _what_if_controls(slots: dict[str, ModelSlot]) -> None:
         elem_id="whatif-steps",
         wrap=True,
     )
+    attention = gr.HTML(elem_id="whatif-attention")
     button.click(
         partial(translate_what_if, slots),
         [source, task, forced],
-        [notes, steps],
+        [notes, steps, attention],
         api_name="inspect_translate_what_if",
         api_description="Greedy translation with the output forced to start with your tokens. Inputs: text, task "
         f"({' or '.join(TRANSLATE_TASKS)}), the forced start (may be empty). Outputs: notes (Markdown), one row per "
-        "output token: step, token, probability, forced, the likeliest tokens at that step.",
+        "output token: step, token, probability, forced, the likeliest tokens at that step; the attention map of "
+        "the forced output (SVG: one row per output token, forced ones first, one column per source token).",
     )
     tree = gr.HTML(elem_id="beam-tree")
     tree_button.click(

@@ -1,6 +1,6 @@
 """A person in Chromium on the Look inside tab: paste a transcript, read it, hover a character to see the model's
-five guesses, colour the text by one unit, find the units that track upper-case letters, and see what drives the last
-character, then make the translator start a date with 17."""
+five guesses, colour the text by one unit, find the units that track upper-case letters and those for a span they
+mark, and see what drives the last character, then make the translator start a date with 17 and see its attention."""
 
 import time
 
@@ -66,6 +66,17 @@ def test_read_hover_colour_a_unit_find_units_and_drivers(page, app_url):
     page.locator("#inspect-best-strips").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "inspect-finder.png"), full_page=True)
 
+    page.locator("#inspect-span textarea").fill("Bazinga!")
+    page.locator("#inspect-find-span").click()
+    page.get_by_text("Underlined: the span, characters").wait_for(timeout=20_000)
+    assert page.locator("#inspect-span-strips h4").count() == 3
+    assert page.locator("#inspect-span-strips span.tl-p").count() == 3 * len("Bazinga!")
+    underlined = page.locator("#inspect-span-strips span.tl-p").all_inner_texts()[: len("Bazinga!")]
+    assert "".join(underlined) == "Bazinga!"
+    assert "auc" in page.locator("#inspect-span-best").inner_text()  # the ranked table is filled
+    page.locator("#inspect-span-strips").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "inspect-span.png"), full_page=True)
+
     page.locator("#inspect-drive").click()
     page.locator("#inspect-drive-strip span.tl-t").wait_for(timeout=20_000)
     assert "Predicting" in page.locator("#inspect-drive-notes").inner_text()
@@ -76,7 +87,11 @@ def test_read_hover_colour_a_unit_find_units_and_drivers(page, app_url):
     page.locator("#whatif-button").click()
     page.get_by_text("Left alone").wait_for(timeout=20_000)
     assert "Made to start with '17'" in page.locator("#whatif-notes").inner_text()
-    page.locator("#whatif-steps").scroll_into_view_if_needed()
+    page.locator("#whatif-attention svg[aria-label='attention map']").wait_for(timeout=20_000)
+    labels = page.locator("#whatif-attention svg text[text-anchor='end']")  # SVG text has no innerText
+    rows = labels.evaluate_all("els => els.map(el => el.textContent)")
+    assert rows[:2] == ["1", "7"]  # the forced tokens head the map's rows
+    page.locator("#whatif-attention").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "inspect-what-if.png"), full_page=False)
 
     page.locator("#beam-tree-button").click()

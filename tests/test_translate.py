@@ -4,9 +4,11 @@ masking, greedy and beam decoding, a tiny end-to-end training run, checkpoints, 
 import datetime as dt
 import json
 import math
+import random
 import re
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 import torch
@@ -15,12 +17,15 @@ from textlab import cli
 from textlab.checkpoints import CheckpointError
 from textlab.data.bible import plain_verse, read_ztext, verse_pairs
 from textlab.data.dates import (
+    MONTHS,
     NATURAL_TEMPLATES,
     english_date,
     generate_pairs,
     natural_english_pairs,
     ordinal,
+    read_form,
     real_date,
+    two_digit_source,
 )
 from textlab.data.pairs import read_eval_file, read_pairs_file
 from textlab.decoding import LENGTH_ALPHA, Hypothesis, beam_search, best_possible_score, greedy, length_penalty
@@ -29,7 +34,7 @@ from textlab.text import BOS, EOS, PAD, SPECIALS, UNK
 from textlab.text.batches import pad_batch
 from textlab.text.chars import CharVocab
 from textlab.text.subwords import SentencePieceTokenizer, train_sentencepiece
-from textlab.translate.data import split_pairs
+from textlab.translate.data import date_pairs, split_pairs
 from textlab.translate.model import (
     MAX_BEAM,
     TranslateError,
@@ -41,9 +46,12 @@ from textlab.translate.model import (
     translate,
     translate_batch,
 )
+from textlab.translate.tasks import TASKS
 from textlab.translate.training import load_pair_data, train_translator
 
 from .conftest import number_pairs, tiny_translate_config, write_pairs
+
+COMMITTED_DATES = Path(__file__).resolve().parents[1] / "models" / "translate-dates"
 
 # Dates -----------------------------------------------------------------------------------------------------------
 
@@ -80,6 +88,34 @@ def test_generated_dates_cover_many_forms(generated):
         assert piece in text
 
 
+def test_two_digit_years_beside_a_month_name_follow_the_posix_rule(generated):
+    """69-99 -> 19xx, 00-68 -> 20xx, so only days from 1969 to 2068 are written so: "29-Aug-58" is 2058-08-29."""
+    assert english_date(dt.date(2058, 8, 29), "{d}-{Mon}-{yy}", random.Random(0)) == "29-Aug-58"
+    for source, target in generate_pairs(500, seed=7, write=two_digit_source):
+        day = dt.date.fromisoformat(target)
+        assert dt.date(1969, 1, 1) <= day <= dt.date(2068, 12, 31), source
+        dom, year = re.findall(r"\d+", source)
+        month = re.search(r"[a-z]+", source).group()
+        assert (int(dom), year) == (day.day, f"{day.year % 100:02d}") and MONTHS[day.month - 1].lower().startswith(
+            month
+        )
+    beside_a_month = [s for s, _ in generated if re.search(r"[a-z]", s) and not re.search(r"\d{4}", s)]
+    assert 0.04 < len(beside_a_month) / len(generated) < 0.09  # a few of the pairs, the generator's forms the rest
+    assert {re.sub(r"\d+", "9", re.sub(r"[a-z]+", "a", s)) for s in beside_a_month} == {"9-a-9", "a 9, 9", "a 9 9"}
+
+
+def test_no_held_out_date_is_ever_trained_on():
+    """Each held-out set is drawn without the training sources, as the model reads them (case and spaces aside)."""
+    cfg = TASKS["dates"].config()
+    data = date_pairs(cfg)
+    held_out = [read_form(s) for s, _ in data.valid + [p for pairs in data.tests.values() for p in pairs]]
+    assert len(set(held_out)) == len(held_out) == cfg.n_valid + cfg.n_test + 1_000
+    assert not set(held_out) & {s for s, _ in data.train}
+    natural = natural_english_pairs(1_000, cfg.split_seed + 3)  # one of them the generator wrote for training
+    assert sum(read_form(s) in {t for t, _ in data.train} for s, _ in natural) == 1
+    assert len(set(natural) & set(data.tests["natural English forms"])) == 999
+
+
 def test_natural_forms_are_never_generated(generated):
     natural = natural_english_pairs(1000, seed=1)
     assert len({s for s, _ in natural}) == 1000
@@ -110,8 +146,6 @@ def test_ordinals_and_english_forms():
         "23rd",
         "31st",
     ]
-    import random
-
     day = dt.date(1999, 5, 3)
     assert english_date(day, "the {ord} of {Month}, {y}", random.Random(0)) == "the 3rd of May, 1999"
     assert english_date(day, "{Weekday} the {ord}", random.Random(0)) == "Monday the 3rd"
@@ -131,6 +165,34 @@ def test_date_flags():
     assert date_flags("1999-05-03", 0.97) == []
     assert "not a real calendar date" in date_flags("2019-02-30", 0.99)[0]
     assert "Low confidence" in date_flags("1999-05-03", 0.2)[0]
+
+
+@pytest.fixture(scope="module")
+def committed_dates():
+    if not (COMMITTED_DATES / "model.safetensors").exists():
+        pytest.skip(f"no committed model in {COMMITTED_DATES}")
+    return load_translator("dates", COMMITTED_DATES)
+
+
+def test_the_committed_dates_model_learnt_from_these_splits(committed_dates):
+    """It was trained with the task's sizes and seed, so the leakage check above holds for it."""
+    cfg, card = TASKS["dates"].config(), committed_dates.card
+    settings = ("n_train", "n_valid", "n_test", "split_seed")
+    assert {k: card["config"][k] for k in settings} == {k: getattr(cfg, k) for k in settings}
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("29-Aug-58", "2058-08-29"),
+        ("Aug 29, 69", "1969-08-29"),
+        ("03-Dec-99", "1999-12-03"),
+        ("June 7 04", "2004-06-07"),
+    ],
+)
+def test_the_committed_dates_model_reads_two_digit_years_by_the_posix_rule(committed_dates, text, iso):
+    assert translate_batch(committed_dates, [text]) == [iso]
+    assert translate(committed_dates, text, beam=3).output == iso
 
 
 # The Bible reader --------------------------------------------------------------------------------------------------

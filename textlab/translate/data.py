@@ -45,12 +45,16 @@ def file_pairs(cfg: TranslateConfig) -> PairData:
 
 
 def date_pairs(cfg: TranslateConfig) -> PairData:
-    """Dates generated afresh for each split, and English forms the generator never writes as a second test."""
+    """Dates generated afresh for each split, and English forms outside the generator's templates as a second test.
+
+    No held-out source is a training source as the model reads it: each held-out set is drawn without them, the
+    natural forms too ("Sunday the 8th of October 1944" is one the generator also writes: a weekday, no comma).
+    """
     train = generate_pairs(cfg.n_train, cfg.split_seed)
     seen = {s for s, _ in train}
     valid = generate_pairs(cfg.n_valid, cfg.split_seed + 1, exclude=seen)
     test = generate_pairs(cfg.n_test, cfg.split_seed + 2, exclude=seen | {s for s, _ in valid})
-    natural = natural_english_pairs(min(cfg.n_test, 1_000), cfg.split_seed + 3)
+    natural = natural_english_pairs(min(cfg.n_test, 1_000), cfg.split_seed + 3, exclude=seen)
     return PairData(
         train, valid, {"generated test": test, "natural English forms": natural}, "dates generated with faker and babel"
     )

@@ -60,6 +60,11 @@ def add_options(parser: argparse.ArgumentParser, options: type) -> None:
         help_text = _comments(options).get(field.name, "")
         if not required:
             help_text += f" (default: {field.default})"
+        if kind is bool:
+            parser.add_argument(
+                f"--{flag_name(field)}", dest=field.name, action=argparse.BooleanOptionalAction, help=help_text
+            )
+            continue
         parser.add_argument(
             f"--{flag_name(field)}",
             dest=field.name,

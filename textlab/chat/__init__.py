@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textlab.capabilities import Capability, Task
 from textlab.chat.config import ChatConfig
+from textlab.chat.dynamic import DynamicConfig
 from textlab.chat.model import DEFAULT_BOT, ChatModel, load_chat_model, model_card, save_chat_model
 from textlab.chat.scoring import normalise_lines, speaker_bits_per_char
 from textlab.chat.selection import recall_at_1, selection_items
@@ -35,15 +36,23 @@ class EvalOptions:
     select: int = 0  # also rank each reply of the speaker among this many of their lines, as the chat chooses
     listener: Path | None = None  # the listener that chooses (default models/listener)
     device: str = "cpu"  # where the bits per character are computed: auto, cpu, cuda or mps
+    dynamic: bool = False  # also score with dynamic evaluation: the model learns from the transcript as it reads
 
 
 def evaluate(chat: ChatModel, options: EvalOptions) -> dict:
-    """Bits per character of a speaker's lines in a transcript, each read after every line before it; with
-    `select`, the serving system's recall@1 at picking each reply among `select` of the speaker's lines."""
+    """Bits per character of a speaker's lines in a transcript, each read after every line before it (with
+    `dynamic`, also as the model learns from the transcript); with `select`, the serving system's recall@1 at
+    picking each reply among `select` of the speaker's lines."""
     lines = parse_transcript(read_text_file(options.text).splitlines(), Path(options.text).stem)
     speaker = options.speaker or chat.card.get("speaker", DEFAULT_BOT)
     network = chat.network.to(resolve_device(options.device))
     figures = {"speaker": speaker, **speaker_bits_per_char(network, chat.vocab, lines, speaker)}
+    if options.dynamic:
+        adapted = speaker_bits_per_char(network, chat.vocab, lines, speaker, DynamicConfig())
+        figures |= {
+            "dynamic_bits_per_char": adapted["bits_per_char"],
+            "dynamic_all_bits_per_char": adapted["all_bits_per_char"],
+        }
     network.cpu()
     if options.select:
         from textlab.listener import CAPABILITY as LISTENER

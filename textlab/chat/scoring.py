@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import torch
 
+from textlab.chat.dynamic import DynamicConfig, dynamic_char_nll
 from textlab.chat.model import DEFAULT_BOT, one_line
 from textlab.data.dialogue import Utterance, format_dialogue, iter_speaker_spans
 from textlab.networks.char_lm import CharLM
@@ -47,12 +48,17 @@ def normalise_lines(utterances: Iterable[Utterance], vocab: CharVocab) -> list[U
 
 
 def speaker_bits_per_char(
-    network: CharLM, vocab: CharVocab, utterances: Iterable[Utterance], speaker: str = DEFAULT_BOT
+    network: CharLM,
+    vocab: CharVocab,
+    utterances: Iterable[Utterance],
+    speaker: str = DEFAULT_BOT,
+    dynamic: DynamicConfig | None = None,
 ) -> dict[str, float]:
     """How well the model predicts `speaker`'s lines, each read after every line before it.
 
     Returns bits per character over the text of that speaker's lines (the `Speaker:` tag is given, not scored),
-    the number of characters and lines scored, and bits per character over the whole dialogue.
+    the number of characters and lines scored, and bits per character over the whole dialogue. With `dynamic`, the
+    model learns from the dialogue as it reads it (`textlab.chat.dynamic`); `network` is left unchanged.
     """
     lines = normalise_lines(utterances, vocab)
     text = format_dialogue(lines)
@@ -61,7 +67,8 @@ def speaker_bits_per_char(
         found = sorted({u.speaker for u in lines})[:20]
         raise ValueError(f"no lines by {speaker!r} in the transcript; speakers there include: {', '.join(found)}")
     network.eval()
-    nll = char_nll(network, torch.tensor(vocab.encode("\n" + text)))
+    ids = torch.tensor(vocab.encode("\n" + text))
+    nll = char_nll(network, ids) if dynamic is None else dynamic_char_nll(network, ids, dynamic)
     mask = torch.zeros(len(text), dtype=torch.bool)
     for start, end in spans:
         mask[start:end] = True

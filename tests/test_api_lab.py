@@ -1,9 +1,16 @@
 """The Lab's endpoints through gradio_client."""
 
 import json
+import zipfile
 
 import pytest
 from gradio_client import Client, handle_file
+
+from textlab.checkpoints import load_checkpoint
+from textlab.inspect import read_text, trace
+from textlab.lab.own_model import KIND
+from textlab.networks.char_lm import CharLM, CharLMConfig
+from textlab.text.chars import CharVocab
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +96,20 @@ def test_train_your_own_then_generate(client, tmp_path):
     assert len(train) >= 2 and train[-1] < train[0]
     text = client.predict("the ", 40, 0.5, api_name="/lab_generate")
     assert text.startswith("the ") and len(text) == 44
+    # Look inside reads the model this session trained: the same figure as the downloaded checkpoint gives
+    mine, _, strip = client.predict("the dog sat", "yours", api_name="/inspect_surprisal")
+    with zipfile.ZipFile(checkpoint) as zf:
+        zf.extractall(tmp_path / "own")
+    ckpt = load_checkpoint(tmp_path / "own" / "my-char-model", KIND)
+    network = CharLM(CharLMConfig(**ckpt.config))
+    network.load_state_dict(ckpt.tensors)
+    vocab = CharVocab(tuple(ckpt.extras["vocab"]["chars"]))
+    assert abs(mine - trace(network, read_text("the dog sat", vocab)).bits_per_char) < 1e-3
+    assert strip.count('data-tip="') == len("the dog sat")
+    chats, _, _ = client.predict("the dog sat", "chat", api_name="/inspect_surprisal")
+    assert abs(chats - mine) > 1e-3
+    with pytest.raises(Exception, match="no model of yours yet"):  # another session has trained none
+        Client(client.src, verbose=False).predict("the dog sat", "yours", api_name="/inspect_surprisal")
 
 
 @pytest.mark.parametrize(

@@ -89,3 +89,17 @@ def test_lab_preprocessing_then_training_your_own_model_and_writing_with_it(page
     page.wait_for_function("el => el.value.length > 20", arg=generated.element_handle(), timeout=30_000)
     assert generated.input_value().startswith("The ")  # the prompt, then what the model wrote
     page.screenshot(path=str(ARTIFACTS / "lab-tab-own-model.png"), full_page=True)
+
+    # Look inside reads the model just trained, in this session
+    page.get_by_role("tab", name="Look inside").click()
+    page.locator("#inspect-model").get_by_text("your model").click()
+    page.locator("#inspect-text textarea").fill("Penny: Bazinga!\nLeonard: Penny.\n")
+    page.locator("#inspect-read").click()
+    page.locator("#inspect-surprisal span[data-k='3']").wait_for(timeout=20_000)
+    own_mean = float(page.locator("#inspect-mean input").input_value())
+    page.locator("#inspect-model").get_by_text("the chat model").click()
+    page.locator("#inspect-read").click()
+    page.wait_for_function(
+        "m => document.querySelector('#inspect-mean input').value != m", arg=str(own_mean), timeout=20_000
+    )
+    assert 0 < own_mean < 8  # its own figure, not the chat model's

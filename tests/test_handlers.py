@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 
 import gradio as gr
+import numpy as np
 import pytest
+import torch
 
+from textlab.inspect import read_text, trace
+from textlab.lab.own_model import TRAINED, OwnModel
 from textlab.loading import ModelSlot
 from textlab.neighbours.queries import WordMap
-from textlab.ui import chat_tab, classify_tab, neighbours_tab, translate_tab
+from textlab.networks.char_lm import CharLM, CharLMConfig
+from textlab.text.chars import CharVocab
+from textlab.ui import chat_tab, classify_tab, inspect_tab, neighbours_tab, translate_tab
 
 
 def ready(model) -> ModelSlot:
@@ -102,3 +108,25 @@ def test_similarity_and_the_vectors_chosen(tiny_vectors):
 )
 def test_importance_bands(score, band):
     assert classify_tab.importance_band(score) == band
+
+
+def test_look_inside_reads_the_model_this_session_trained(tiny_chat):
+    slot, text = ready(tiny_chat), "the cat sat on the mat"
+    with pytest.raises(gr.Error, match="no model of yours yet"):
+        inspect_tab.show_surprisal(slot, text, inspect_tab.YOURS, "session-without-one")
+    torch.manual_seed(3)
+    vocab = CharVocab(tuple(sorted(set(text + "\n"))))
+    own = OwnModel(CharLM(CharLMConfig(len(vocab), 4, 6, 1, 0.0)), vocab)
+    TRAINED.put("session-1", own)
+    mine, _, strip = inspect_tab.show_surprisal(slot, text, inspect_tab.YOURS, "session-1")
+    assert mine == round(trace(own.network, read_text(text, vocab)).bits_per_char, 4)
+    chats, *_ = inspect_tab.show_surprisal(slot, text, inspect_tab.CHAT, "session-1")
+    assert chats != mine  # the chat's model is still the default, for this session too
+    cells, _ = inspect_tab.show_unit(slot, text, 1, "cell", 5, inspect_tab.YOURS, "session-1")
+    assert cells.count("<span") >= len(text)
+    with pytest.raises(gr.Error, match="unit"):  # the own model has 6 units: 0 to 5
+        inspect_tab.show_unit(slot, text, 1, "cell", 6, inspect_tab.YOURS, "session-1")
+    rows, _ = inspect_tab.find_best_units(slot, text, "word_start", "", inspect_tab.YOURS, "session-1")
+    assert {row[1] for row in rows} == {1} and all(0 <= row[3] < 6 for row in rows)
+    notes, _ = inspect_tab.show_drivers(slot, text, 0, inspect_tab.YOURS, "session-1")
+    assert f"of {len(text)}" in notes and np.isfinite(mine)

@@ -50,6 +50,9 @@ def test_a_transcript_is_read_as_eval_chat_reads_it(tiny_chat):
         read_text("x" * 11, tiny_chat.vocab, max_chars=10)
     with pytest.raises(ValueError, match="paste some text"):
         read_text(" \n", tiny_chat.vocab)
+    # a model trained on a text without line breaks (Train your own) reads from after a space
+    unbroken = CharVocab(tuple(" aceht"))
+    assert read_text("the cat", unbroken).ids == unbroken.encode(" the cat")
 
 
 @pytest.mark.parametrize("which", ["tiny", "committed"])

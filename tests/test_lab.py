@@ -22,8 +22,10 @@ from textlab.lab.experiments import (
 )
 from textlab.lab.own_model import (
     Check,
+    OwnModel,
     OwnModelConfig,
     OwnModelError,
+    SessionModels,
     checkpoint_zip,
     generate,
     overfitting,
@@ -43,7 +45,9 @@ from textlab.lab.preprocess import (
 )
 from textlab.lab.summary import BuilderError, ModelSpec, keras_cell_params, summarize, summary_text
 from textlab.lab.vanishing import gradient_by_time_step, step_one_gaps, vanishing_race
+from textlab.networks.char_lm import CharLM, CharLMConfig
 from textlab.networks.sequence_model import SequenceModel
+from textlab.text.chars import CharVocab
 from textlab.ui.lab_tab import builder, experiments, own_model
 from textlab.ui.lab_tab.charts import chart, ticks
 
@@ -385,3 +389,15 @@ def test_overfitting_message_says_what_happened_and_what_to_do():
 def test_bad_uploads_are_refused(data, message):
     with pytest.raises(OwnModelError, match=message):
         read_upload(data)
+
+
+def test_session_models_keep_the_latest_per_session_and_forget_the_oldest():
+    models = SessionModels(capacity=2)
+    first, second, third = (OwnModel(CharLM(CharLMConfig(5, 2, 3, 1, 0.0)), CharVocab(tuple("abcd\n"))) for _ in "123")
+    models.put("a", first)
+    models.put("b", second)
+    models.put("a", third)  # a newer model for "a": it replaces the first and is now the most recent
+    assert models.get("a") is third and models.get("b") is second
+    models.put("c", first)
+    assert models.get("b") is None and models.get("a") is third and models.get("c") is first
+    assert models.get(None) is None and models.get("unknown") is None

@@ -13,7 +13,7 @@ from textlab.text.chars import CharVocab, clean_text
 @dataclass(frozen=True)
 class Reading:
     text: str  # what the model reads after a new line, each character scored given every one before it
-    ids: list[int]  # the vocabulary ids of "\n" + text
+    ids: list[int]  # the vocabulary ids of "\n" + text (a space for a model without new lines)
     transcript: bool  # read as `Speaker: line` lines (stage directions and scene headings dropped)
     dropped: int  # lines of a transcript that were not spoken lines
 
@@ -39,4 +39,7 @@ def read_text(text: str, vocab: CharVocab, max_chars: int | None = None) -> Read
         read, transcript, dropped = vocab.keep_known(clean_text(text)).strip("\n"), False, 0
     if not read.strip():
         raise ValueError("the text has no characters the model knows: it learned from English transcripts")
-    return Reading(read, vocab.encode("\n" + read), transcript, dropped)
+    # the text starts after a new line; a model that never saw one (trained on a text without line breaks in
+    # Train your own) starts after a space, as a word does
+    start = "\n" if "\n" in vocab else " " if " " in vocab else vocab.chars[0]
+    return Reading(read, vocab.encode(start + read), transcript, dropped)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 import itertools
 import tempfile
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ MIN_CHARS = 500
 MAX_BUDGET_S = 300
 PROMPT_CHARS = 400  # of a prompt, the end the model reads before it writes; more says nothing to a small LSTM
 KIND = "lab-char-lm"
+KEPT_SESSIONS = 100  # sessions whose trained model other tabs can read; ~0.4 MB each at the default size
 
 
 @dataclass
@@ -74,6 +77,30 @@ class OwnUpdate:
     sample: str
     message: str
     model: OwnModel | None = None  # set on the last update
+
+
+class SessionModels:
+    """The last model each browser session trained, by Gradio session id, so that other tabs (Look inside) can
+    read it without reaching into the Lab tab. At most `capacity` sessions: the least recently trained go first."""
+
+    def __init__(self, capacity: int = KEPT_SESSIONS):
+        self.capacity = capacity
+        self._models: OrderedDict[str, OwnModel] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, session: str, model: OwnModel) -> None:
+        with self._lock:
+            self._models[session] = model
+            self._models.move_to_end(session)
+            while len(self._models) > self.capacity:
+                self._models.popitem(last=False)
+
+    def get(self, session: str | None) -> OwnModel | None:
+        with self._lock:
+            return self._models.get(session) if session else None
+
+
+TRAINED = SessionModels()  # what "Train your own" trained, by session
 
 
 def read_upload(data: bytes) -> str:

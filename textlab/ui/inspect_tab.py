@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import gradio as gr
 import numpy as np
@@ -28,6 +30,7 @@ from textlab.inspect import (
 )
 from textlab.inspect.beams import Node, beam_tree
 from textlab.inspect.whatif import forced_decode
+from textlab.lab.own_model import KEPT_SESSIONS, TRAINED, OwnModel
 from textlab.loading import ModelSlot
 from textlab.translate.model import MAX_BEAM, Translation
 from textlab.translate.tasks import TASKS as TRANSLATE_TASKS
@@ -43,6 +46,9 @@ FINDER_CHOICES = [(f"{name}: {about}", name) for name, about in PROPERTIES.items
     ("your regular expression (below)", REGEX)
 ]
 SHOWN_UNITS = 3  # the finder's best units drawn over the text
+CHAT, YOURS = "chat", "yours"  # the model choices: the app's chat model, or the one this session trained in the Lab
+MODEL_INPUT = f" ('{CHAT}', or '{YOURS}': what this session trained in Lab > Train your own; default '{CHAT}')"
+MODEL_CHOICES = [("the chat model", CHAT), ("your model, trained in Lab > Train your own in this session", YOURS)]
 EXAMPLE = (
     "Leonard: Sheldon, what are you doing?\n"
     'Sheldon: I am writing "a paper" on string theory. It will take 3 weeks, or 4.\n'
@@ -62,18 +68,46 @@ _CSS = (
 )
 
 
-def _reading(slot: ModelSlot[ChatModel], text: str) -> tuple[ChatModel, Trace]:
-    chat = ready_model(slot)
+def character_model(slot: ModelSlot[ChatModel], which: str, session: str | None) -> ChatModel | OwnModel:
+    """The model a view reads with: the chat's, or the one `session` trained in the Lab (both have `network` and
+    `vocab`)."""
+    if which == YOURS:
+        own = TRAINED.get(session)
+        if own is None:
+            raise user_error(
+                "This session has no model of yours yet: train one in Lab > Train your own, then come back (the "
+                f"server keeps the models of the last {KEPT_SESSIONS} sessions that trained one)."
+            )
+        return own
+    if which not in (CHAT, None):
+        raise user_error(f"Unknown model {which!r}; choose {CHAT!r} or {YOURS!r}.")
+    return ready_model(slot)
+
+
+def _reading(
+    slot: ModelSlot[ChatModel], text: str, which: str, session: str | None
+) -> tuple[ChatModel | OwnModel, Trace]:
+    model = character_model(slot, which, session)
     try:
-        return chat, trace(chat.network, read_text(text or "", chat.vocab, INSPECT_CHARS))
+        return model, trace(model.network, read_text(text or "", model.vocab, INSPECT_CHARS))
     except ValueError as e:
         raise user_error(str(e)) from None
 
 
-def show_surprisal(slot: ModelSlot[ChatModel], text) -> tuple[float, str, str]:
+def _in_session(handler: Callable[..., Any], slot: ModelSlot[ChatModel]) -> Callable[..., Any]:
+    """`handler(slot, *inputs, session=...)` as an event calls it: Gradio passes the request first (the session
+    whose own model "yours" means), then the inputs, the model choice last."""
+
+    def run(request: gr.Request, *inputs: Any) -> Any:
+        return handler(slot, *inputs, session=getattr(request, "session_hash", None))
+
+    return run
+
+
+def show_surprisal(slot: ModelSlot[ChatModel], text, which=CHAT, session=None) -> tuple[float, str, str]:
     """Mean bits per character, notes (Markdown) and the strip: each character shaded by its surprisal, its hover
     the model's five likeliest guesses for it."""
-    chat, tr = _reading(slot, text)
+    chat, tr = _reading(slot, text, which, session)
     bits, (ids, probs) = tr.surprisal, tr.top(5)
     tips = []
     for k, ch in enumerate(tr.reading.text):
@@ -85,9 +119,9 @@ def show_surprisal(slot: ModelSlot[ChatModel], text) -> tuple[float, str, str]:
     return round(tr.bits_per_char, 4), notes, _strip(tr.reading.text, backgrounds, tips)
 
 
-def show_unit(slot: ModelSlot[ChatModel], text, layer, state, unit) -> tuple[str, str]:
+def show_unit(slot: ModelSlot[ChatModel], text, layer, state, unit, which=CHAT, session=None) -> tuple[str, str]:
     """One unit over the text: the characters coloured by its value (blue below zero, orange above) and a line."""
-    _, tr = _reading(slot, text)
+    _, tr = _reading(slot, text, which, session)
     try:
         values = tr.unit(int(layer or 0), state, int(unit if unit is not None else -1))
     except ValueError as e:
@@ -96,10 +130,12 @@ def show_unit(slot: ModelSlot[ChatModel], text, layer, state, unit) -> tuple[str
     return _unit_strip(tr.reading.text, values, state), _svg_line(tr.reading.text, values, title)
 
 
-def find_best_units(slot: ModelSlot[ChatModel], text, prop, pattern) -> tuple[list[list], str]:
+def find_best_units(
+    slot: ModelSlot[ChatModel], text, prop, pattern, which=CHAT, session=None
+) -> tuple[list[list], str]:
     """The units of every layer and state that best track a property (or your regular expression), best first, and
     the best few drawn over the text with the property's characters underlined."""
-    _, tr = _reading(slot, text)
+    _, tr = _reading(slot, text, which, session)
     try:
         best = find_units(tr, None, pattern or "", top=10) if prop == REGEX else find_units(tr, prop, top=10)
         marked = regex_property(pattern or "", tr.reading.text) if prop == REGEX else None
@@ -111,13 +147,13 @@ def find_best_units(slot: ModelSlot[ChatModel], text, prop, pattern) -> tuple[li
     return _ranked(tr, best, marked, legend)
 
 
-def find_span_units(slot: ModelSlot[ChatModel], text, span) -> tuple[list[list], str]:
+def find_span_units(slot: ModelSlot[ChatModel], text, span, which=CHAT, session=None) -> tuple[list[list], str]:
     """The LSTMVis way in: the units on in a span you mark (the first occurrence of `span` in the text as read) and
     off elsewhere, or the other way round, ranked by the finder's AUC for "inside the span"; the best few drawn over
     the text with the span underlined."""
     if len(span or "") > INSPECT_CHARS:
         raise user_error(f"a span has at most {INSPECT_CHARS:,} characters, as the text does; got {len(span):,}")
-    _, tr = _reading(slot, text)
+    _, tr = _reading(slot, text, which, session)
     try:
         start, end = find_span(tr.reading.text, span or "")
         best = span_units(tr, start, end, top=10)
@@ -142,10 +178,10 @@ def _ranked(tr: Trace, best: list[UnitScore], marked: np.ndarray | None, legend:
     return rows, legend + "".join(parts)
 
 
-def show_drivers(slot: ModelSlot[ChatModel], text, position) -> tuple[str, str]:
+def show_drivers(slot: ModelSlot[ChatModel], text, position, which=CHAT, session=None) -> tuple[str, str]:
     """Notes and the strip: the characters before a prediction shaded by how strongly each moves it (the norm of the
     gradient of its log-probability with respect to their embeddings)."""
-    chat, tr = _reading(slot, text)
+    chat, tr = _reading(slot, text, which, session)
     n = len(tr.reading.text)
     where = n - 1 if not position else int(position) - 1
     try:
@@ -334,34 +370,37 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
     slot = slots["chat"]
     with gr.Tab(TITLE, id="inspect"):
         gr.Markdown(
-            "What the chat's character model computes as it reads a text: how surprised it is by each character, "
-            f"what each unit does, which units track what. At most {INSPECT_CHARS:,} characters."
+            "What a character model computes as it reads a text: how surprised it is by each character, what each "
+            "unit does, which units track what. The chat's model, or the one you trained in Lab > Train your own. "
+            f"At most {INSPECT_CHARS:,} characters."
         )
+        model = gr.Radio(MODEL_CHOICES, value=CHAT, label="Model", elem_id="inspect-model")
         text = gr.Textbox(label="Text", value=EXAMPLE, lines=6, max_length=INSPECT_CHARS, elem_id="inspect-text")
-        _surprisal_controls(slot, text)
-        _unit_controls(slot, text)
-        _finder_controls(slot, text)
-        _span_controls(slot, text)
-        _driver_controls(slot, text)
+        _surprisal_controls(slot, text, model)
+        _unit_controls(slot, text, model)
+        _finder_controls(slot, text, model)
+        _span_controls(slot, text, model)
+        _driver_controls(slot, text, model)
         _what_if_controls({name: slots[name] for name in TRANSLATE_TASKS})
 
 
-def _surprisal_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+def _surprisal_controls(slot: ModelSlot[ChatModel], text: gr.Textbox, model: gr.Radio) -> None:
     button = gr.Button("Read it", variant="primary", elem_id="inspect-read")
     mean = gr.Number(label="Mean bits per character", interactive=False, elem_id="inspect-mean")
     notes = gr.Markdown(elem_id="inspect-notes")
     strip = gr.HTML(elem_id="inspect-surprisal")
     button.click(
-        partial(show_surprisal, slot),
-        [text],
+        _in_session(show_surprisal, slot),
+        [text, model],
         [mean, notes, strip],
         api_name="inspect_surprisal",
-        api_description="Each character's surprisal under the chat model. Input: text (a `Speaker: line` transcript "
-        "or plain). Outputs: mean bits per character, notes, HTML (one span per character; data-tip: the top 5).",
+        api_description="Each character's surprisal under a character model. Inputs: text (a `Speaker: line` "
+        f"transcript or plain), model{MODEL_INPUT}. Outputs: mean bits per character, notes, HTML (one span per "
+        "character; data-tip: the top 5).",
     )
 
 
-def _unit_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+def _unit_controls(slot: ModelSlot[ChatModel], text: gr.Textbox, model: gr.Radio) -> None:
     gr.Markdown(
         "### One unit\nColour the text by one unit's value: " + "; ".join(f"**{k}**: {v}" for k, v in STATES.items())
     )
@@ -373,16 +412,17 @@ def _unit_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
     strip = gr.HTML(elem_id="inspect-unit-strip")
     plot = gr.HTML(elem_id="inspect-unit-plot")
     button.click(
-        partial(show_unit, slot),
-        [text, layer, state, unit],
+        _in_session(show_unit, slot),
+        [text, layer, state, unit, model],
         [strip, plot],
         api_name="inspect_unit",
         api_description="One unit over the text. Inputs: text, layer (from 1), state "
-        f"({', '.join(STATES)}), unit (from 0). Outputs: the coloured text (HTML), a line plot (SVG).",
+        f"({', '.join(STATES)}), unit (from 0), model{MODEL_INPUT}. Outputs: the coloured text (HTML), a "
+        "line plot (SVG).",
     )
 
 
-def _finder_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+def _finder_controls(slot: ModelSlot[ChatModel], text: gr.Textbox, model: gr.Radio) -> None:
     gr.Markdown(
         "### Unit finder\nEvery unit of every layer and state, ranked by how well it tells the characters with a "
         "property from the rest (ROC AUC far from 0.5; correlation for the position in the line)."
@@ -396,16 +436,17 @@ def _finder_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
     )
     strips = gr.HTML(elem_id="inspect-best-strips")
     button.click(
-        partial(find_best_units, slot),
-        [text, prop, pattern],
+        _in_session(find_best_units, slot),
+        [text, prop, pattern, model],
         [table, strips],
         api_name="inspect_find_units",
         api_description=f"Rank every unit by a property ({', '.join(PROPERTIES)}, or '{REGEX}' with a pattern). "
-        "Inputs: text, property, pattern. Outputs: the 10 best units, the best 3 drawn over the text (HTML).",
+        f"Inputs: text, property, pattern, model{MODEL_INPUT}. Outputs: the 10 best units, the best 3 drawn over "
+        "the text (HTML).",
     )
 
 
-def _span_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+def _span_controls(slot: ModelSlot[ChatModel], text: gr.Textbox, model: gr.Radio) -> None:
     gr.Markdown(
         "### Units for a span you mark\nCopy a piece of the text (its first occurrence is the span) to find the "
         "units that are on there and off elsewhere, or off there and on elsewhere: every unit ranked by how well its "
@@ -427,17 +468,18 @@ def _span_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
     )
     strips = gr.HTML(elem_id="inspect-span-strips")
     button.click(
-        partial(find_span_units, slot),
-        [text, span],
+        _in_session(find_span_units, slot),
+        [text, span, model],
         [table, strips],
         api_name="inspect_span_units",
         api_description="Rank every unit by how well it tells a span of the text from the rest (ROC AUC). Inputs: "
         f"text, span (a piece of the text, at most {INSPECT_CHARS:,} characters; its first occurrence in the text "
-        "as read). Outputs: the 10 best units, the best 3 drawn over the text with the span underlined (HTML).",
+        f"as read), model{MODEL_INPUT}. Outputs: the 10 best units, the best 3 drawn over the text with the span "
+        "underlined (HTML).",
     )
 
 
-def _driver_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
+def _driver_controls(slot: ModelSlot[ChatModel], text: gr.Textbox, model: gr.Radio) -> None:
     gr.Markdown("### What drives the next character")
     with gr.Row():
         position = gr.Number(label="Character number (from 1; 0: the last)", value=0, precision=0)
@@ -445,12 +487,13 @@ def _driver_controls(slot: ModelSlot[ChatModel], text: gr.Textbox) -> None:
     notes = gr.Markdown(elem_id="inspect-drive-notes")
     strip = gr.HTML(elem_id="inspect-drive-strip")
     button.click(
-        partial(show_drivers, slot),
-        [text, position],
+        _in_session(show_drivers, slot),
+        [text, position, model],
         [notes, strip],
         api_name="inspect_drivers",
         api_description="Which earlier characters move one prediction: gradient norms of its log-probability "
-        "with respect to their embeddings. Inputs: text, character number (from 1; 0: the last). Outputs: notes, HTML.",
+        f"with respect to their embeddings. Inputs: text, character number (from 1; 0: the last), model{MODEL_INPUT}. "
+        "Outputs: notes, HTML.",
     )
 
 

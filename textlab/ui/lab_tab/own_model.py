@@ -8,15 +8,16 @@ from functools import partial
 
 import gradio as gr
 
-from textlab.lab.own_model import OwnModel, OwnModelError, checkpoint_zip, generate, read_upload, train_own
+from textlab.lab.own_model import TRAINED, OwnModel, OwnModelError, checkpoint_zip, generate, read_upload, train_own
 from textlab.ui.common import user_error
 from textlab.ui.lab_tab.charts import chart
 from textlab.ui.lab_tab.common import answer
 from textlab.ui.limits import LAB_PROMPT_CHARS
 
 
-def train_model(data, budget) -> Iterator[tuple]:
-    """Status, the loss curves, the latest sample, the session's model and its zipped checkpoint, as it trains."""
+def train_model(data, budget, request: gr.Request | None = None) -> Iterator[tuple]:
+    """Status, the loss curves, the latest sample, the session's model and its zipped checkpoint, as it trains.
+    The trained model is also kept for this session's other tabs (Look inside reads it)."""
     if not data:
         raise user_error("Upload a .txt file first.")
     try:
@@ -26,6 +27,8 @@ def train_model(data, budget) -> Iterator[tuple]:
             if update.model is None:
                 yield f"**Training - {update.fraction:.0%}.** {update.message}", plot, update.sample, None, None
             else:
+                if getattr(request, "session_hash", None):
+                    TRAINED.put(request.session_hash, update.model)
                 yield (
                     f"**Done.** {update.message}",
                     plot,
@@ -72,7 +75,7 @@ def create(cap: float, jobs: int) -> None:
     download = gr.File(label="Your model (zipped checkpoint: safetensors + JSON + manifest)", elem_id="lab-own-file")
     gr.Markdown(
         "Your model lives in this browser session only: it never replaces the app's models, and it is gone "
-        "when you close the page."
+        "when you close the page. Look inside can read it: choose *your model* there."
     )
 
     event = train.click(

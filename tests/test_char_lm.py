@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -27,7 +28,7 @@ def test_config_is_checked():
 
 
 @pytest.mark.parametrize("num_layers", [1, 2, 3])
-def test_numpy_stepper_matches_the_torch_forward(num_layers):
+def test_stepper_matches_the_lstm_forward(num_layers):
     model = make(num_layers)
     ids = torch.randint(0, 11, (1, 12))
     with torch.no_grad():
@@ -39,6 +40,15 @@ def test_numpy_stepper_matches_the_torch_forward(num_layers):
         torch.testing.assert_close(torch.from_numpy(logits), expected[t], rtol=1e-4, atol=1e-5)
     logits_all, _ = stepper.feed(ids[0].tolist(), stepper.zero_state())
     torch.testing.assert_close(torch.from_numpy(logits_all), expected[-1], rtol=1e-4, atol=1e-5)
+    # rows stepped side by side: each as its own sequence through nn.LSTM
+    rows = torch.randint(0, 11, (3, 12))
+    with torch.no_grad():
+        expected_rows = model(rows)[0]  # (3, T, V)
+    zero = stepper.zero_state()
+    state = (np.repeat(zero[0][:, None], 3, 1), np.repeat(zero[1][:, None], 3, 1))
+    for t in range(12):
+        logits, state = stepper.feed_rows(rows[:, t].numpy(), state)
+        torch.testing.assert_close(torch.from_numpy(logits), expected_rows[:, t], rtol=1e-4, atol=1e-5)
 
 
 def test_chunked_scoring_equals_one_pass_when_context_covers_the_stream():

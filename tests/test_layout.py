@@ -49,7 +49,7 @@ def test_lower_layers_never_import_a_capability_or_the_ui(layer):
 
 
 def test_networks_hold_modules_only():
-    """`networks/` is nn.Module code (and the chat's NumPy stepper): no training, no data, no checkpoints."""
+    """`networks/` is nn.Module code (and the chat's stepper): no training, no data, no checkpoints."""
     allowed = ("torch", "numpy", "dataclasses", "__future__", "textlab.text")
     for path, tree in modules().items():
         if path.startswith("textlab/networks/"):

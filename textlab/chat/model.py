@@ -125,7 +125,7 @@ def generate_reply(chat: ChatModel, prompt: str, sampling: SamplingConfig) -> It
     """
     rng = np.random.default_rng(sampling.seed)
     # The prompt goes through nn.LSTM in one call (its C++ loop reads 400 characters in tens of milliseconds);
-    # the reply is then drawn one character at a time through the NumPy stepper.
+    # the reply is then drawn one character at a time through the stepper (`CharLMStepper`).
     with torch.no_grad():
         logits, (h, c) = chat.network(torch.tensor([chat.vocab.encode(prompt)]))
     logits, state = logits[0, -1].numpy(), (h[:, 0].numpy(), c[:, 0].numpy())

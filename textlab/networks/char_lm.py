@@ -50,13 +50,14 @@ class CharLM(nn.Module):
 
 
 class CharLMStepper:
-    """One character at a time with NumPy, for generating at batch size 1 (`feed`) or a few rows at once
-    (`feed_rows`: the chat's candidate replies).
+    """One character at a time, for generating at batch size 1 (`feed`) or a few rows at once (`feed_rows`: the
+    chat's candidate replies). States and logits are NumPy arrays; the arithmetic is a few plain torch ops.
 
-    At batch 1 every step is a few matrix-vector products, and PyTorch's per-call overhead makes `nn.LSTM` about
-    10x slower than the arithmetic needs (measured here: ~100 chars/s through `nn.LSTM`, ~2,400 with this).
-    The first layer's input projection is folded into a per-character table, and each later layer multiplies
-    [input, h] by one stacked matrix. Gate order is PyTorch's: input, forget, cell, output.
+    At batch 1 every step is a few matrix-vector products, and `nn.LSTM`'s per-call overhead makes it about 10x
+    slower than the arithmetic needs (measured here: ~100 chars/s through `nn.LSTM`, ~2,400 with this). The first
+    layer's input projection is folded into a per-character table, and each later layer multiplies [input, h] by one
+    stacked matrix. Gate order is PyTorch's: input, forget, cell, output. torch's small matrix products run about
+    1.5x faster than NumPy's here (BENCHMARKS.md, "chat").
     """
 
     def __init__(self, model: CharLM):
@@ -67,12 +68,14 @@ class CharLMStepper:
             w_ih = [getattr(lstm, f"weight_ih_l{i}") for i in range(cfg.num_layers)]
             w_hh = [getattr(lstm, f"weight_hh_l{i}") for i in range(cfg.num_layers)]
             bias = [getattr(lstm, f"bias_ih_l{i}") + getattr(lstm, f"bias_hh_l{i}") for i in range(cfg.num_layers)]
-            self.table = (model.embed.weight @ w_ih[0].T + bias[0]).numpy()  # (V, 4H)
-            self.w_hh0 = w_hh[0].T.contiguous().numpy()  # (H, 4H)
-            self.stacked = [torch.cat([w_ih[i], w_hh[i]], 1).T.contiguous().numpy() for i in range(1, cfg.num_layers)]
-            self.bias = [b.numpy() for b in bias[1:]]
-            self.head_w = model.head.weight.T.contiguous().numpy()  # (H, V)
-            self.head_b = model.head.bias.numpy()
+            self.table = (model.embed.weight @ w_ih[0].T + bias[0]).float().cpu()  # (V, 4H)
+            self.w_hh0 = w_hh[0].T.contiguous().float().cpu()  # (H, 4H)
+            self.stacked = [
+                torch.cat([w_ih[i], w_hh[i]], 1).T.contiguous().float().cpu() for i in range(1, cfg.num_layers)
+            ]
+            self.bias = [b.float().cpu() for b in bias[1:]]
+            self.head_w = model.head.weight.T.contiguous().float().cpu()  # (H, V)
+            self.head_b = model.head.bias.float().cpu()
 
     def zero_state(self) -> tuple[np.ndarray, np.ndarray]:
         shape = (self.num_layers, self.hidden_size)
@@ -82,31 +85,28 @@ class CharLMStepper:
         """Feed character indices in order; returns the logits for the next character (V,) and the new state."""
         if not chars:
             raise ValueError("feed needs at least one character")
-        h, c = state[0].copy(), state[1].copy()
+        h, c = state[0][:, None], state[1][:, None]
         for char in chars:
-            gates = self.table[char] + h[0] @ self.w_hh0
-            h[0], c[0] = _lstm_gates(gates, c[0])
-            for i, (w, b) in enumerate(zip(self.stacked, self.bias, strict=True), start=1):
-                gates = np.concatenate([h[i - 1], h[i]]) @ w + b
-                h[i], c[i] = _lstm_gates(gates, c[i])
-        return h[-1] @ self.head_w + self.head_b, (h, c)
+            logits, (h, c) = self.feed_rows(np.array([char]), (h, c))
+        return logits[0], (h[:, 0], c[:, 0])
 
+    @torch.inference_mode()
     def feed_rows(self, chars: np.ndarray, state: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple]:
         """One character per row: `chars` (B,), state (num_layers, B, H) twice -> logits (B, V) and the new state."""
-        h, c = state[0].copy(), state[1].copy()
-        gates = self.table[chars] + h[0] @ self.w_hh0  # (B, 4H)
-        h[0], c[0] = _lstm_gates(gates, c[0])
-        for i, (w, b) in enumerate(zip(self.stacked, self.bias, strict=True), start=1):
-            gates = np.concatenate([h[i - 1], h[i]], axis=-1) @ w + b
-            h[i], c[i] = _lstm_gates(gates, c[i])
-        return h[-1] @ self.head_w + self.head_b, (h, c)
+        h_in, c_in = torch.from_numpy(np.asarray(state[0])), torch.from_numpy(np.asarray(state[1]))
+        h, c = [], []
+        gates = torch.addmm(self.table[torch.from_numpy(np.asarray(chars))], h_in[0], self.w_hh0)  # (B, 4H)
+        for i in range(self.num_layers):
+            if i:
+                gates = torch.addmm(self.bias[i - 1], torch.cat([h[-1], h_in[i]], -1), self.stacked[i - 1])
+            hi, ci = _lstm_gates(gates, c_in[i])
+            h.append(hi)
+            c.append(ci)
+        logits = torch.addmm(self.head_b, h[-1], self.head_w)
+        return logits.numpy(), (torch.stack(h).numpy(), torch.stack(c).numpy())
 
 
-def _lstm_gates(gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    i, f, g, o = np.split(gates, 4, axis=-1)
-    c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-    return _sigmoid(o) * np.tanh(c), c
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+def _lstm_gates(gates: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    i, f, g, o = gates.chunk(4, -1)
+    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c

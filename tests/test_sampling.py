@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from textlab.sampling import SamplingConfig, next_token_probs, sample_token
+from textlab.sampling import SamplingConfig, next_token_probs, sample_rows, sample_token
 
 LOGITS = np.array([1.0, 3.0, 2.0, 0.5, 2.5])
 
@@ -68,3 +68,28 @@ def test_a_setting_that_is_not_a_number_is_a_type_error():
 
 def test_top_k_with_ties_keeps_exactly_k():
     assert np.count_nonzero(next_token_probs(np.array([1.0, 1.0, 1.0, 0.0]), 1.0, top_k=2)) == 2
+
+
+def test_rows_of_logits_get_the_distribution_each_row_would_get_alone():
+    rows = np.stack([LOGITS, LOGITS[::-1], LOGITS * 3])
+    for kwargs in ({}, {"top_k": 2}, {"top_p": 0.5}, {"top_k": 3, "top_p": 0.9}):
+        together = next_token_probs(rows, 0.8, **kwargs)
+        for row, probs in zip(rows, together, strict=True):
+            np.testing.assert_allclose(probs, next_token_probs(row, 0.8, **kwargs))
+    assert next_token_probs(rows, 0.0).argmax(axis=1).tolist() == rows.argmax(axis=1).tolist()
+
+
+def test_sample_rows_draws_from_each_rows_distribution():
+    cfg = SamplingConfig(temperature=1.0, top_k=3, top_p=1.0)
+    rows = np.stack([LOGITS, LOGITS[::-1]])
+    rng = np.random.default_rng(0)
+    draws = np.stack([sample_rows(rows, cfg, rng) for _ in range(20_000)])  # (draws, 2)
+    for r in range(2):
+        expected = next_token_probs(rows[r], 1.0, top_k=3)
+        seen = np.bincount(draws[:, r], minlength=len(LOGITS)) / len(draws)
+        np.testing.assert_allclose(seen, expected, atol=0.015)
+        assert seen[expected == 0].sum() == 0  # a token cut by top-k is never drawn
+    greedy = sample_rows(rows, SamplingConfig(temperature=0.0), rng)
+    assert greedy.tolist() == rows.argmax(axis=1).tolist()
+    again = np.random.default_rng(5)
+    assert sample_rows(rows, cfg, again).tolist() == sample_rows(rows, cfg, np.random.default_rng(5)).tolist()

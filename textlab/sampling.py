@@ -32,26 +32,27 @@ def _check(name: str, value: float, low: float, high: float) -> None:
 
 
 def next_token_probs(logits: np.ndarray, temperature: float, top_k: int = 0, top_p: float = 1.0) -> np.ndarray:
-    """The distribution the next token is drawn from; temperature 0 puts all the mass on the argmax."""
+    """The distribution the next token is drawn from, over the last axis (one row of logits, or several side by
+    side); temperature 0 puts all the mass on the argmax."""
     logits = np.asarray(logits, dtype=np.float64)
     if temperature == 0:
         probs = np.zeros_like(logits)
-        probs[np.argmax(logits)] = 1.0
+        np.put_along_axis(probs, np.argmax(logits, axis=-1)[..., None], 1.0, axis=-1)
         return probs
     scaled = logits / temperature
-    if 0 < top_k < scaled.size:
-        dropped = np.argpartition(scaled, -top_k)[:-top_k]  # exactly k survive, even with ties
-        scaled[dropped] = -np.inf
-    probs = np.exp(scaled - scaled.max())
-    probs /= probs.sum()
+    if 0 < top_k < scaled.shape[-1]:
+        dropped = np.argpartition(scaled, -top_k, axis=-1)[..., :-top_k]  # exactly k survive, even with ties
+        np.put_along_axis(scaled, dropped, -np.inf, axis=-1)
+    probs = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    probs /= probs.sum(axis=-1, keepdims=True)
     if top_p < 1.0:
-        order = np.argsort(-probs)
+        order = np.argsort(-probs, axis=-1)
+        ranked = np.take_along_axis(probs, order, axis=-1)
         # keep tokens while the mass before them is below top_p: the most likely token always stays
-        keep = order[np.cumsum(probs[order]) - probs[order] < top_p]
         mask = np.zeros_like(probs, dtype=bool)
-        mask[keep] = True
+        np.put_along_axis(mask, order, np.cumsum(ranked, axis=-1) - ranked < top_p, axis=-1)
         probs = np.where(mask, probs, 0.0)
-        probs /= probs.sum()
+        probs /= probs.sum(axis=-1, keepdims=True)
     return probs
 
 
@@ -59,3 +60,10 @@ def sample_token(logits: np.ndarray, cfg: SamplingConfig, rng: np.random.Generat
     """Draw one token index with `cfg`'s temperature, top-k and top-p."""
     probs = next_token_probs(logits, cfg.temperature, cfg.top_k, cfg.top_p)
     return int(rng.choice(probs.size, p=probs))
+
+
+def sample_rows(logits: np.ndarray, cfg: SamplingConfig, rng: np.random.Generator) -> np.ndarray:
+    """One token index per row of `logits` (B, V), drawn as `sample_token` draws, with one uniform number per row."""
+    cdf = np.cumsum(next_token_probs(logits, cfg.temperature, cfg.top_k, cfg.top_p), axis=-1)
+    u = (1.0 - rng.random(len(cdf))) * cdf[:, -1]  # in (0, total]: never a token of probability 0
+    return np.minimum((cdf < u[:, None]).sum(axis=-1), cdf.shape[-1] - 1)

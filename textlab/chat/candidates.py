@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from textlab.chat.model import ChatModel
-from textlab.sampling import SamplingConfig, sample_token
+from textlab.sampling import SamplingConfig, sample_rows
 
 
 @dataclass
@@ -43,12 +43,14 @@ def draw_replies(chat: ChatModel, prompt: str, sampling: SamplingConfig, n: int)
     state = (np.repeat(h[:, None], n, 1), np.repeat(c[:, None], n, 1))
     texts, logprob, done = [""] * n, np.zeros(n), np.zeros(n, bool)
     for _ in range(sampling.max_chars):
+        active = np.flatnonzero(~done)
+        allowed = logits[active].copy()
+        allowed[[not texts[row].strip() for row in active], chat.newline] = -np.inf  # say something first
         chars = np.full(n, chat.newline)
-        log_probs = logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
-        for row in np.flatnonzero(~done):
-            allowed = logits[row] if texts[row].strip() else _without(logits[row], chat.newline)
-            chars[row] = sample_token(allowed, sampling, rng)
-            logprob[row] += log_probs[row, chars[row]]
+        chars[active] = sample_rows(allowed, sampling, rng)
+        log_probs = logits[active] - np.logaddexp.reduce(logits[active], axis=1, keepdims=True)
+        logprob[active] += log_probs[np.arange(len(active)), chars[active]]
+        for row in active:
             if chars[row] == chat.newline:
                 done[row] = True
             else:
@@ -57,12 +59,6 @@ def draw_replies(chat: ChatModel, prompt: str, sampling: SamplingConfig, n: int)
             break
         logits, state = chat.stepper.feed_rows(chars, state)
     return [Draft(t.strip(), float(lp), len(t) + 1) for t, lp in zip(texts, logprob, strict=True)]
-
-
-def _without(logits: np.ndarray, index: int) -> np.ndarray:
-    logits = logits.copy()
-    logits[index] = -np.inf
-    return logits
 
 
 def line_logprobs(chat: ChatModel, prompt: str, lines: list[str]) -> list[Draft]:

@@ -18,6 +18,7 @@ from textlab.chat.model import (
     prompt_for,
 )
 from textlab.chat.reply import DEFAULT_CANDIDATES, MAX_CANDIDATES, Reply, answer
+from textlab.chat.turns import REPLY_TURNS, candidates_when_busy
 from textlab.listener.model import Listener
 from textlab.listener.model import model_card as listener_card
 from textlab.loading import ModelSlot
@@ -26,7 +27,7 @@ from textlab.ui.common import at_most_every, poll_status, ready_model, status_ma
 from textlab.ui.limits import CHAT_MESSAGE_CHARS, CHAT_TURNS
 
 TITLE = "Sheldon chat"
-CHAT_STREAMS = 2  # replies drawn at once; more wait in the queue, so that short requests on other tabs stay fast
+CHAT_QUEUE = 16  # chat events Gradio runs at once: they wait for their turn to draw in REPLY_TURNS
 STREAM_INTERVAL_S = 0.05  # 20 screen updates a second look smooth; per character, they would load the server
 MAIN_CHARACTERS = ["Sheldon", "Leonard", "Penny", "Howard", "Raj", "Amy", "Bernadette", "Stuart"]
 EXAMPLES = [  # message, who says it
@@ -65,7 +66,8 @@ def send_message(
     """The reply to `message` and the candidates it was chosen from, a row each.
 
     With one candidate the reply streams as it is drawn; with more, they are drawn side by side and the one the
-    listener finds answers best is sent whole (while the listener is not ready, the first one is).
+    listener finds answers best is sent whole (while the listener is not ready, the first one is). Replies take
+    turns (`textlab.chat.turns`): while others wait, a reply draws fewer candidates.
     """
     chat = ready_model(slot)
     if len(history or []) >= CHAT_TURNS:
@@ -79,17 +81,21 @@ def send_message(
             seed=None if seed is None or int(seed) < 0 else int(seed),
         )
         n = int(candidates)
+        if not 1 <= n <= MAX_CANDIDATES:
+            raise ValueError(f"the number of candidates must be from 1 to {MAX_CANDIDATES}, got {n}")
         turns = conversation(chat, _turns(history), _text(message), str(user or ""), str(bot or ""))
         answerer = clean_speaker(str(bot or ""), chat.vocab)
+    except (TypeError, ValueError, OverflowError) as e:
+        raise user_error(str(e)) from None
+    with REPLY_TURNS.turn() as waiting:
         if n == 1:
             text = ""
             for text in at_most_every(STREAM_INTERVAL_S, generate_reply(chat, prompt_for(turns, answerer), sampling)):
                 yield text, gr.skip()
             yield text, {"headers": CANDIDATE_COLUMNS, "data": [["yes", text, None, None]]}
             return
-        reply = answer(chat, listener.get(), turns, answerer, sampling, n)
-    except (TypeError, ValueError, OverflowError) as e:
-        raise user_error(str(e)) from None
+        drawn = candidates_when_busy(n, waiting)
+        reply = answer(chat, listener.get(), turns, answerer, sampling, drawn)
     yield reply.text, candidate_rows(reply)
 
 
@@ -170,7 +176,7 @@ def create_tab(slots: dict[str, ModelSlot]) -> None:
             api_description="Reply as a sitcom character, and the candidates it was chosen from. Inputs: message, "
             "then the additional inputs.",
             fill_height=False,
-            concurrency_limit=CHAT_STREAMS,
+            concurrency_limit=CHAT_QUEUE,
         )
         chatbot.example_select(example_speaker, None, user, api_visibility="private", queue=False)
         _show_candidates(table)
@@ -216,7 +222,9 @@ def _show_candidates(table: gr.Dataframe) -> None:
         gr.Markdown(
             "The character model drew these replies side by side; the listener scored how well each answers the "
             "last turns (a dual encoder's cosine plus word overlap), and the best was sent. Bits per character: how "
-            "surprised the character model is by its own line (lower is more typical of the show)."
+            "surprised the character model is by its own line (lower is more typical of the show). A repeated "
+            "line is shown once; while other people's replies wait their turn, each reply draws fewer candidates "
+            "(the slider is the most), so that a crowd still gets quick answers."
         )
         table.render()
 

@@ -27,7 +27,7 @@ from textlab.ui.common import at_most_every, poll_status, ready_model, status_ma
 from textlab.ui.limits import CHAT_MESSAGE_CHARS, CHAT_TURNS
 
 TITLE = "Sheldon chat"
-CHAT_QUEUE = 16  # chat events Gradio runs at once: they wait for their turn to draw in REPLY_TURNS
+CHAT_QUEUE = 8  # chat events Gradio runs at once, waiting for their turn in REPLY_TURNS (more queue in Gradio)
 STREAM_INTERVAL_S = 0.05  # 20 screen updates a second look smooth; per character, they would load the server
 MAIN_CHARACTERS = ["Sheldon", "Leonard", "Penny", "Howard", "Raj", "Amy", "Bernadette", "Stuart"]
 EXAMPLES = [  # message, who says it

@@ -284,6 +284,12 @@ def test_the_beam_tree_finds_what_beam_search_returns(tiny_translators, task, te
         assert all(-1 <= n.parent < n.id and n.step >= 1 for n in nodes)
         best = [n for n in nodes if n.status == "best"]
         assert [n.step for n in best] == list(range(1, len(best) + 1)) and best[-1].piece == "</s>"
+        assert [n.piece for n in best] == tr.target.pieces(finished[0].tokens)  # the path is the best output
+        assert all(best[k].parent == best[k - 1].id for k in range(1, len(best)))
         assert len({n.step for n in nodes}) == max(n.step for n in nodes)
+        for step in {n.step for n in nodes}:
+            looked = [n for n in nodes if n.step == step]
+            alive = [n for n in looked if n.status == "kept" or (n.status == "best" and n.piece != "</s>")]
+            assert len(looked) <= 2 * beam and len(alive) <= beam
     svg = inspect_tab.show_beam_tree({task: ready(tr)}, text, task, 3)
     assert svg.startswith("<svg") and svg.count("<line") == len(nodes)

@@ -9,6 +9,7 @@ early, and counting them would end the search before the likely, longer answer (
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -77,14 +78,30 @@ def greedy(model: Seq2Seq, sources: list[list[int]], max_len: int) -> list[Hypot
 
 
 @torch.no_grad()
+@dataclass
+class Extension:
+    """One extension the search looked at in a step: of the hypothesis at `parent` among those alive before it."""
+
+    parent: int
+    hypothesis: Hypothesis
+    status: str  # "kept" (alive on), "finished" (ended with EOS) or "dropped" (looked at once the beam was full)
+
+
 def beam_search(
-    model: Seq2Seq, source: list[int], beam: int, max_len: int, n_best: int | None = None, alpha: float = LENGTH_ALPHA
+    model: Seq2Seq,
+    source: list[int],
+    beam: int,
+    max_len: int,
+    n_best: int | None = None,
+    alpha: float = LENGTH_ALPHA,
+    on_step: Callable[[list[Extension]], None] | None = None,
 ) -> list[Hypothesis]:
     """The `n_best` (default `beam`) best hypotheses for one source, best first by length-normalised score.
 
     Search stops once `n_best` hypotheses have finished and no unfinished one can score higher than the worst of
     them (`best_possible_score`), or after `max_len` tokens; unfinished ones are returned (with `finished` False)
-    only when fewer than `n_best` finished.
+    only when fewer than `n_best` finished. Each step looks at the likeliest 2 x `beam` extensions in order;
+    `on_step`, if given, is called with all of them (Look inside draws them as a tree).
     """
     if beam < 1:
         raise ValueError(f"the beam width must be at least 1, got {beam}")
@@ -104,9 +121,14 @@ def beam_search(
         values, flat = totals.view(-1).topk(min(2 * beam, totals.numel()))
         rows = None if weights is None else weights.tolist()
         keep: list[int] = []
-        survivors = []
+        survivors, looked = [], []
         for value, index in zip(values.tolist(), flat.tolist(), strict=True):
             parent, token = divmod(index, vocab)
+            if len(survivors) == beam:
+                if on_step is None:
+                    break
+                looked.append(Extension(parent, Hypothesis(alive[parent].tokens + [token], value), "dropped"))
+                continue
             row = [] if rows is None else [rows[parent]]
             hyp = Hypothesis(alive[parent].tokens + [token], value, alive[parent].attention + row, token == EOS)
             if hyp.finished:
@@ -114,8 +136,9 @@ def beam_search(
             else:
                 survivors.append(hyp)
                 keep.append(parent)
-            if len(survivors) == beam:
-                break
+            looked.append(Extension(parent, hyp, "finished" if hyp.finished else "kept"))
+        if on_step is not None:
+            on_step(looked)
         finished = sorted(finished, key=lambda h: h.score(alpha), reverse=True)[:n_best]  # the rest cannot be returned
         if not survivors or (
             len(finished) == n_best and best_possible_score(survivors[0], max_len, alpha) < finished[-1].score(alpha)

@@ -34,30 +34,29 @@ def read_prompt(chat: ChatModel, prompt: str) -> tuple[np.ndarray, tuple[np.ndar
 def draw_replies(chat: ChatModel, prompt: str, sampling: SamplingConfig, n: int) -> list[Draft]:
     """`n` replies to `prompt`, drawn side by side: one pass over the prompt, then `n` rows stepped together.
 
-    Each row ends at the end of its line or after `sampling.max_chars` characters; a row says something before it
-    may end. One random generator serves every row, so a seed gives the same `n` replies.
+    Each row ends at the end of its line or after `sampling.max_chars` characters, and is stepped no further: the
+    long tail of one rambling row costs one row's steps, not `n`. A row says something before it may end. One
+    random generator serves every row, so a seed gives the same `n` replies.
     """
     rng = np.random.default_rng(sampling.seed)
     logits, (h, c) = read_prompt(chat, prompt)
     logits = np.repeat(logits[None], n, 0)
     state = (np.repeat(h[:, None], n, 1), np.repeat(c[:, None], n, 1))
-    texts, logprob, done = [""] * n, np.zeros(n), np.zeros(n, bool)
+    texts, logprob = [""] * n, np.zeros(n)
+    rows = np.arange(n)  # the rows still being drawn, in the order of `logits` and `state`
     for _ in range(sampling.max_chars):
-        active = np.flatnonzero(~done)
-        allowed = logits[active].copy()
-        allowed[[not texts[row].strip() for row in active], chat.newline] = -np.inf  # say something first
-        chars = np.full(n, chat.newline)
-        chars[active] = sample_rows(allowed, sampling, rng)
-        log_probs = logits[active] - np.logaddexp.reduce(logits[active], axis=1, keepdims=True)
-        logprob[active] += log_probs[np.arange(len(active)), chars[active]]
-        for row in active:
-            if chars[row] == chat.newline:
-                done[row] = True
-            else:
-                texts[row] += chat.vocab.chars[chars[row]]
-        if done.all():
+        allowed = logits.copy()
+        allowed[[not texts[row].strip() for row in rows], chat.newline] = -np.inf  # say something first
+        chars = sample_rows(allowed, sampling, rng)
+        log_probs = logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
+        logprob[rows] += log_probs[np.arange(len(rows)), chars]
+        going = chars != chat.newline
+        for row, char in zip(rows[going], chars[going], strict=True):
+            texts[row] += chat.vocab.chars[char]
+        if not going.any():
             break
-        logits, state = chat.stepper.feed_rows(chars, state)
+        rows, chars = rows[going], chars[going]
+        logits, state = chat.stepper.feed_rows(chars, (state[0][:, going], state[1][:, going]))
     return [Draft(t.strip(), float(lp), len(t) + 1) for t, lp in zip(texts, logprob, strict=True)]
 
 

@@ -9,6 +9,7 @@ and replies to a few messages. Writes the "listen" section of BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import time
@@ -30,7 +31,7 @@ from textlab.listener import CAPABILITY as LISTENER
 from textlab.sampling import SamplingConfig
 
 # `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
-QUICK = ["--limit", "60", "--repeats", "3"]
+QUICK = ["--limit", "60", "--repeats", "3", "--replies", "20"]
 MESSAGES = [  # (who, what): the issue's own tries, and a few more
     ("Penny", "Can I sit in your spot?"),
     ("Leonard", "I'm going to space!"),
@@ -69,6 +70,47 @@ def scorers(chat, listener, train_texts: list[str]) -> dict:
     }
 
 
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def echoes(reply: str, message: str, n: int = 3) -> bool:
+    """Whether `reply` repeats `n` consecutive words of `message`: parroting, not listening."""
+    grams = [{tuple(w[i : i + n]) for i in range(len(w) - n + 1)} for w in (words(reply), words(message))]
+    return bool(grams[0] & grams[1])
+
+
+def which_message(tfidf, messages: list[str], replies: list[str], seed: int = 0) -> float:
+    """A reader's test of listening: for each reply, the share of times its own message ranks first among 10
+    (itself and 9 others of the list) by TF-IDF cosine with the reply; ties broken at random."""
+    rng, hits = np.random.default_rng(seed), 0
+    vectors = tfidf.transform(messages)
+    for i, reply in enumerate(replies):
+        pool = [i, *rng.choice([j for j in range(len(messages)) if j != i], 9, replace=False)]
+        scores = (vectors[pool] @ tfidf.transform([reply]).T).toarray()[:, 0]
+        hits += rng.choice(np.flatnonzero(scores == scores.max())) == 0
+    return hits / max(len(replies), 1)
+
+
+def generated_replies(chat, listener, tfidf, items, counts: list[int]) -> list[str]:
+    """Table rows: for Sheldon's true lines and the chat's replies with each of `counts` candidates to the same
+    held-out messages (the line before each true reply), how often a reader finds the message from the reply and
+    how often the reply repeats 3 consecutive words of it."""
+    messages = [item.context[-1].text for item in items]
+    replies = {"Sheldon's true line": [item.candidates[item.answer] for item in items]}
+    for n in counts:
+        replies[f"the chat, {n} candidate{'s' if n > 1 else ''}"] = [
+            answer(chat, listener, item.context, item.bot, SamplingConfig(seed=i), n).text
+            for i, item in enumerate(items)
+        ]
+    rows = []
+    for label, texts in replies.items():
+        echo = np.mean([echoes(r, m) for r, m in zip(texts, messages, strict=True)])
+        rows.append(f"| {label} | {which_message(tfidf, messages, texts):.3f} | {echo:.3f} |")
+        print(rows[-1], file=sys.stderr)
+    return rows
+
+
 def reply_times(chat, listener, items, n: int, repeats: int) -> tuple[float, float]:
     times = []
     for i, item in enumerate(items[:repeats]):
@@ -83,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, help="rank at most this many replies per split (default: all)")
     parser.add_argument("--repeats", type=int, default=30, help="replies timed per number of candidates")
+    parser.add_argument("--replies", type=int, default=150, help="test messages answered for the reader's test")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
@@ -103,18 +146,23 @@ def main(argv: list[str] | None = None) -> int:
         figures = [recall_at_1(items[name], scorer) for name in ("valid", "test")]
         rows.append(f"| {label} | {figures[0]:.3f} | {figures[1]:.3f} |")
         print(rows[-1], file=sys.stderr)
-    timing = [(n, *reply_times(chat, listener, items["test"], n, args.repeats)) for n in (1, DEFAULT_CANDIDATES, 16)]
+    tfidf = TfidfVectorizer(sublinear_tf=True).fit(train)
+    answered = items["test"][: args.replies]
+    reader = (len(answered), generated_replies(chat, listener, tfidf, answered, [1, DEFAULT_CANDIDATES, 32]))
+    timing = [
+        (n, *reply_times(chat, listener, items["test"], n, args.repeats)) for n in (1, DEFAULT_CANDIDATES, 16, 32)
+    ]
     examples = []
     for who, message in MESSAGES:
         turns = conversation(chat, [], message, who, "Sheldon")
         one = answer(chat, listener, turns, "Sheldon", SamplingConfig(seed=42), 1).text
         chosen = answer(chat, listener, turns, "Sheldon", SamplingConfig(seed=42), DEFAULT_CANDIDATES).text
         examples.append(f"| {who}: {message} | {one} | {chosen} |")
-    write_section(args.out, "listen", section(chat, listener, items, rows, timing, examples))
+    write_section(args.out, "listen", section(chat, listener, items, rows, reader, timing, examples))
     return 0
 
 
-def section(chat, listener, items, rows, timing, examples) -> str:
+def section(chat, listener, items, rows, reader, timing, examples) -> str:
     card = listener.card
     return "\n".join(
         [
@@ -134,6 +182,16 @@ def section(chat, listener, items, rows, timing, examples) -> str:
             f"Serving: {DEFAULT_CANDIDATES} replies drawn side by side from the character model (temperature 0.7, "
             "top-p 0.95), the one the listener scores highest sent; the model's own likelihood is not used to choose "
             "(it picks the true reply at chance, above).",
+            "",
+            f"Does a reply answer its message? For the first {reader[0]} test messages "
+            "(the line before each true reply), a reader's test: the share of replies whose own message a TF-IDF "
+            "reader ranks first among 10 messages (chance 0.10), and the share that repeat 3 or more consecutive "
+            "words of the message (parroting). The reader is not independent of the listener, whose TF-IDF part "
+            "rewards shared words: Sheldon's own lines are the yardstick.",
+            "",
+            "| replies | reader finds the message | repeats 3 words of it |",
+            "| --- | --- | --- |",
+            *reader[1],
             "",
             "| candidates | whole reply p50 | p95 |",
             "| --- | --- | --- |",

@@ -14,7 +14,7 @@ from textlab.data.dialogue import Utterance
 from textlab.listener.model import Listener
 from textlab.sampling import SamplingConfig
 
-DEFAULT_CANDIDATES = 8  # replies drawn per answer; 1 is the character model alone
+DEFAULT_CANDIDATES = 32  # replies drawn per answer; 1 is the character model alone
 MAX_CANDIDATES = 32
 
 

@@ -1,8 +1,9 @@
 """Replies take turns: a few are drawn at once, and while others wait for their turn each draws fewer candidates.
 
-Drawing N candidates costs about N/3 times one reply (BENCHMARKS.md, "listen"). When a crowd chats, the replies
-queue behind each other and every extra candidate adds to everyone's wait; a lone visitor waits for nobody. So the
-rows drawn at once stay about N: a reply that finds k others waiting draws N // (k + 1) candidates, at least one.
+Drawing N candidates costs several times one reply (BENCHMARKS.md, "listen"). When k replies wait in line, each
+waits for the ones ahead of it, so the line's waits add up to about (k + 1)^2 / 2 replies' time; a lone visitor waits
+for nobody. So a reply that finds k others waiting draws N // (k + 1)^2 candidates, at least one: the line as a
+whole waits about as long as one full reply, and a crowd gets quick replies while a lone visitor gets the full choice.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class ReplyTurns:
 
 def candidates_when_busy(n: int, waiting: int) -> int:
     """How many of `n` candidates a reply draws while `waiting` others wait for their turn."""
-    return max(1, n // (waiting + 1))
+    return max(1, n // (waiting + 1) ** 2)
 
 
 REPLY_TURNS = ReplyTurns()  # the app's: every chat reply takes its turn here

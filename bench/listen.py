@@ -148,10 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         print(rows[-1], file=sys.stderr)
     tfidf = TfidfVectorizer(sublinear_tf=True).fit(train)
     answered = items["test"][: args.replies]
-    reader = (len(answered), generated_replies(chat, listener, tfidf, answered, [1, DEFAULT_CANDIDATES, 32]))
-    timing = [
-        (n, *reply_times(chat, listener, items["test"], n, args.repeats)) for n in (1, DEFAULT_CANDIDATES, 16, 32)
-    ]
+    counts = sorted({1, 8, DEFAULT_CANDIDATES, 32})
+    reader = (len(answered), generated_replies(chat, listener, tfidf, answered, counts))
+    timing = [(n, *reply_times(chat, listener, items["test"], n, args.repeats)) for n in sorted({*counts, 16})]
     examples = []
     for who, message in MESSAGES:
         turns = conversation(chat, [], message, who, "Sheldon")

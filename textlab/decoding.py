@@ -120,8 +120,7 @@ def beam_search(
         vocab = totals.size(1)
         values, flat = totals.view(-1).topk(min(2 * beam, totals.numel()))
         rows = None if weights is None else weights.tolist()
-        keep: list[int] = []
-        survivors, looked = [], []
+        survivors, keep, looked = [], [], []  # the next beam, its parents, every extension looked at
         for value, index in zip(values.tolist(), flat.tolist(), strict=True):
             parent, token = divmod(index, vocab)
             if len(survivors) == beam:

@@ -9,7 +9,6 @@ and replies to a few messages. Writes the "listen" section of BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
@@ -22,7 +21,7 @@ from bench.report import machine_line, write_section
 from textlab.chat import CAPABILITY as CHAT
 from textlab.chat.candidates import line_logprobs
 from textlab.chat.model import conversation, prompt_for
-from textlab.chat.reply import DEFAULT_CANDIDATES, answer
+from textlab.chat.reply import DEFAULT_CANDIDATES, answer, echoes
 from textlab.chat.scoring import normalise_lines
 from textlab.chat.selection import recall_at_1, selection_items
 from textlab.data.dialogue import episodes
@@ -68,16 +67,6 @@ def scorers(chat, listener, train_texts: list[str]) -> dict:
             lambda c, b, x: listener.score(c, x)
         ),
     }
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
-
-
-def echoes(reply: str, message: str, n: int = 3) -> bool:
-    """Whether `reply` repeats `n` consecutive words of `message`: parroting, not listening."""
-    grams = [{tuple(w[i : i + n]) for i in range(len(w) - n + 1)} for w in (words(reply), words(message))]
-    return bool(grams[0] & grams[1])
 
 
 def which_message(tfidf, messages: list[str], replies: list[str], seed: int = 0) -> float:
@@ -185,8 +174,9 @@ def section(chat, listener, items, rows, reader, timing, examples) -> str:
             f"Does a reply answer its message? For the first {reader[0]} test messages "
             "(the line before each true reply), a reader's test: the share of replies whose own message a TF-IDF "
             "reader ranks first among 10 messages (chance 0.10), and the share that repeat 3 or more consecutive "
-            "words of the message (parroting). The reader is not independent of the listener, whose TF-IDF part "
-            "rewards shared words: Sheldon's own lines are the yardstick.",
+            "words of the message (parroting; the chat passes over such a candidate while another does not). The "
+            "reader is not independent of the listener, whose TF-IDF part rewards shared words: Sheldon's own lines "
+            "are the yardstick.",
             "",
             "| replies | reader finds the message | repeats 3 words of it |",
             "| --- | --- | --- |",

@@ -10,8 +10,10 @@ import pytest
 import torch
 
 from textlab import cli
+from textlab.chat import reply
+from textlab.chat.candidates import Draft
 from textlab.chat.model import conversation, generate_reply, prompt_for
-from textlab.chat.reply import answer
+from textlab.chat.reply import answer, echoes
 from textlab.chat.selection import recall_at_1, selection_items
 from textlab.data.dialogue import Utterance
 from textlab.listener.model import load_listener, save_listener
@@ -104,3 +106,22 @@ def test_eval_chat_select_ranks_replies_as_the_chat_chooses(models_dir, tmp_path
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["n_select"] == 60 and result["recall_at_1"] > 0.3  # chance: 0.10
     assert result["bits_per_char"] == plain["bits_per_char"]
+
+
+def test_a_candidate_that_parrots_the_message_is_passed_over(tiny_chat, monkeypatch):
+    assert echoes("What do you think? I think not.", "What do you think of string theory?")
+    assert not echoes("I think string theory is elegant.", "What do you think of string theory?")
+    assert not echoes("Bazinga.", "Hi")  # fewer than three words: nothing to repeat
+
+    class Overlap:  # a listener that, like the real one's TF-IDF part, prefers the most shared words
+        def score(self, turns, texts):
+            said = set(turns[-1].text.lower().split())
+            return np.array([len(said & set(t.lower().split())) for t in texts], float)
+
+    lines = ["what do you think of string", "string theory is elegant", "No."]
+    monkeypatch.setattr(reply, "draw_replies", lambda *args: [Draft(line, -5.0, 10) for line in lines])
+    turns = [Utterance("talk", "Amy", "what do you think of string theory")]
+    chosen = reply.answer(tiny_chat, Overlap(), turns, "Sheldon", SamplingConfig(seed=0), 3)
+    assert chosen.text == "string theory is elegant"  # the best-scored candidate that does not parrot
+    monkeypatch.setattr(reply, "draw_replies", lambda *args: [Draft(lines[0], -5.0, 10)] * 2)
+    assert reply.answer(tiny_chat, Overlap(), turns, "Sheldon", SamplingConfig(seed=0), 2).text == lines[0]

@@ -3,6 +3,7 @@ conversation best, and every candidate with its scores (the tab's "why this repl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from textlab.sampling import SamplingConfig
 
 DEFAULT_CANDIDATES = 32  # replies drawn per answer; 1 is the character model alone
 MAX_CANDIDATES = 32
+ECHO_WORDS = 3  # a candidate that repeats this many consecutive words of the message parrots it
 
 
 @dataclass
@@ -44,6 +46,8 @@ def answer(
 
     Without a listener (or with `n` = 1) the first draft is the answer. The listener's scores are the choice: the
     model's own likelihood is shown but not used, since it picks the true reply at chance (BENCHMARKS.md, "chat").
+    A candidate that parrots the message (`echoes`) is passed over while another does not: the listener's word
+    overlap would otherwise reward it.
     """
     if not 1 <= n <= MAX_CANDIDATES:
         raise ValueError(f"the number of candidates must be from 1 to {MAX_CANDIDATES}, got {n}")
@@ -56,10 +60,21 @@ def answer(
     if listener is None:
         return Reply(texts[0], [Candidate(d.text, None, d.fluency) for d in drafts], 0)
     scores = listener.score(turns, texts)
-    chosen = int(np.argmax(scores))
+    fresh = [not (turns and echoes(text, turns[-1].text)) for text in texts]
+    chosen = int(np.argmax(np.where(fresh, scores, -np.inf) if any(fresh) else scores))
     return Reply(
         texts[chosen], [Candidate(d.text, float(s), d.fluency) for d, s in zip(drafts, scores, strict=True)], chosen
     )
+
+
+def echoes(reply: str, message: str, n: int = ECHO_WORDS) -> bool:
+    """Whether `reply` repeats `n` consecutive words of `message`: parroting, not listening."""
+    grams = [{tuple(w[i : i + n]) for i in range(len(w) - n + 1)} for w in map(_words, (reply, message))]
+    return bool(grams[0] & grams[1])
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
 
 
 def _unique(drafts: list[Draft]) -> list[Draft]:

@@ -4,6 +4,9 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
+from textlab.chat.reply import echoes
+from textlab.ui.chat_tab import PARROTS
+
 from .conftest import SHELDON
 
 DEFAULTS = ("Penny", "Sheldon", 0.7, 0, 0.95, 300, 5, 4)  # ..., seed, candidates
@@ -32,9 +35,11 @@ def test_the_reply_is_chosen_among_candidates_and_says_why(client):
     assert candidates["headers"] == ["chosen", "candidate", "listener score", "bits per character"]
     rows = candidates["data"]
     assert 2 <= len(rows) <= 6 and len({r[1] for r in rows}) == len(rows)  # 6 drawn, a repeat shown once
-    assert [r[0] for r in rows] == ["yes"] + [""] * (len(rows) - 1) and rows[0][1] == reply
+    assert rows[0][0] == "yes" and {r[0] for r in rows[1:]} <= {"", PARROTS} and rows[0][1] == reply
     scores = [r[2] for r in rows]
-    assert all(isinstance(s, float) for s in scores) and scores[0] == max(scores)  # the listener's best is sent
+    fresh = [r[2] for r in rows if r[0] != PARROTS]  # a candidate that repeats the message is passed over
+    assert all(isinstance(s, float) for s in scores) and scores[0] == max(fresh)  # the listener's best is sent
+    assert all(r[0] != PARROTS or echoes(r[1], "Knock knock, Penny.") for r in rows)
     assert all(r[3] > 0 for r in rows)
 
 

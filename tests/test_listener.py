@@ -123,5 +123,6 @@ def test_a_candidate_that_parrots_the_message_is_passed_over(tiny_chat, monkeypa
     turns = [Utterance("talk", "Amy", "what do you think of string theory")]
     chosen = reply.answer(tiny_chat, Overlap(), turns, "Sheldon", SamplingConfig(seed=0), 3)
     assert chosen.text == "string theory is elegant"  # the best-scored candidate that does not parrot
+    assert [c.echoes for c in chosen.candidates] == [True, False, False]
     monkeypatch.setattr(reply, "draw_replies", lambda *args: [Draft(lines[0], -5.0, 10)] * 2)
     assert reply.answer(tiny_chat, Overlap(), turns, "Sheldon", SamplingConfig(seed=0), 2).text == lines[0]

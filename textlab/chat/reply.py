@@ -25,6 +25,7 @@ class Candidate:
     text: str
     listening: float | None  # the listener's score (None without a listener): what the choice is made on
     fluency: float  # the character model's mean log-probability per character of its own line
+    echoes: bool = False  # it repeats three words in a row of the message: passed over while another does not
 
 
 @dataclass
@@ -60,11 +61,10 @@ def answer(
     if listener is None:
         return Reply(texts[0], [Candidate(d.text, None, d.fluency) for d in drafts], 0)
     scores = listener.score(turns, texts)
-    fresh = [not (turns and echoes(text, turns[-1].text)) for text in texts]
-    chosen = int(np.argmax(np.where(fresh, scores, -np.inf) if any(fresh) else scores))
-    return Reply(
-        texts[chosen], [Candidate(d.text, float(s), d.fluency) for d, s in zip(drafts, scores, strict=True)], chosen
-    )
+    parrots = [bool(turns) and echoes(text, turns[-1].text) for text in texts]
+    chosen = int(np.argmax(np.where(parrots, -np.inf, scores) if not all(parrots) else scores))
+    candidates = [Candidate(d.text, float(s), d.fluency, p) for d, s, p in zip(drafts, scores, parrots, strict=True)]
+    return Reply(texts[chosen], candidates, chosen)
 
 
 def echoes(reply: str, message: str, n: int = ECHO_WORDS) -> bool:

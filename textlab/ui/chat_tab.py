@@ -47,6 +47,7 @@ DEFAULTS = {
     "candidates": DEFAULT_CANDIDATES,
 }
 CANDIDATE_COLUMNS = ["chosen", "candidate", "listener score", "bits per character"]
+PARROTS = "no: repeats the message"  # the "chosen" column of a candidate passed over for parroting
 
 
 def send_message(
@@ -108,7 +109,8 @@ def candidate_rows(reply: Reply) -> dict:
     for i in order:
         c = reply.candidates[i]
         score = None if c.listening is None else round(c.listening, 3)
-        rows.append(["yes" if i == reply.chosen else "", c.text, score, round(-c.fluency / math.log(2), 2)])
+        chosen = "yes" if i == reply.chosen else PARROTS if c.echoes else ""
+        rows.append([chosen, c.text, score, round(-c.fluency / math.log(2), 2)])
     return {"headers": CANDIDATE_COLUMNS, "data": rows}
 
 

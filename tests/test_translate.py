@@ -369,6 +369,15 @@ def test_beam_of_one_is_greedy_and_wider_beams_score_at_least_as_well():
             assert wide[0].logprob >= g.logprob - 1e-6
 
 
+def test_beam_search_builds_no_autograd_graph():
+    grad_on = []
+    with torch.enable_grad():
+        beam_search(
+            network("luong", seed=3), [4, 5, 6], 3, 6, on_step=lambda _: grad_on.append(torch.is_grad_enabled())
+        )
+    assert grad_on and not any(grad_on)
+
+
 class TableDecoder:
     """A toy decoder reading a fixed table: the next token's probabilities given the previous token (tokens not in
     a row get 1e-6; a token without a row ends for certain). The source is ignored."""

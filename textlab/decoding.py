@@ -77,7 +77,6 @@ def greedy(model: Seq2Seq, sources: list[list[int]], max_len: int) -> list[Hypot
     return hyps
 
 
-@torch.no_grad()
 @dataclass
 class Extension:
     """One extension the search looked at in a step: of the hypothesis at `parent` among those alive before it."""
@@ -87,6 +86,7 @@ class Extension:
     status: str  # "kept" (alive on), "finished" (ended with EOS) or "dropped" (looked at once the beam was full)
 
 
+@torch.no_grad()
 def beam_search(
     model: Seq2Seq,
     source: list[int],

@@ -56,8 +56,9 @@ class CharLMStepper:
     At batch 1 every step is a few matrix-vector products, and `nn.LSTM`'s per-call overhead makes it about 10x
     slower than the arithmetic needs (measured here: ~100 chars/s through `nn.LSTM`, ~2,400 with this). The first
     layer's input projection is folded into a per-character table, and each later layer multiplies [input, h] by one
-    stacked matrix. Gate order is PyTorch's: input, forget, cell, output. torch's small matrix products run about
-    1.5x faster than NumPy's here (BENCHMARKS.md, "chat").
+    stacked matrix. Gate order is PyTorch's: input, forget, cell, output. On this 2-core machine torch's small
+    matrix products were about 1.8x faster than NumPy's while the other core was busy, as it is when the app serves
+    a crowd, and about 2x slower on an idle machine.
     """
 
     def __init__(self, model: CharLM):

@@ -8,7 +8,16 @@ from functools import partial
 
 import gradio as gr
 
-from textlab.lab.own_model import TRAINED, OwnModel, OwnModelError, checkpoint_zip, generate, read_upload, train_own
+from textlab.lab.own_model import (
+    KEPT_SESSIONS,
+    TRAINED,
+    OwnModel,
+    OwnModelError,
+    checkpoint_zip,
+    generate,
+    read_upload,
+    train_own,
+)
 from textlab.ui.common import user_error
 from textlab.ui.lab_tab.charts import chart
 from textlab.ui.lab_tab.common import answer
@@ -74,8 +83,9 @@ def create(cap: float, jobs: int) -> None:
     generated = gr.Textbox(label="Generated", lines=6, elem_id="lab-own-generated")
     download = gr.File(label="Your model (zipped checkpoint: safetensors + JSON + manifest)", elem_id="lab-own-file")
     gr.Markdown(
-        "Your model lives in this browser session only: it never replaces the app's models, and it is gone "
-        "when you close the page. Look inside can read it: choose *your model* there."
+        "Your model belongs to this browser session only: it never replaces the app's models, and no other "
+        "session can use it. Look inside can read it: choose *your model* there (the server keeps it for that "
+        f"until {KEPT_SESSIONS} newer sessions have trained one)."
     )
 
     event = train.click(

@@ -13,8 +13,11 @@ RUN useradd --create-home --uid 1000 user && apt-get update
 WORKDIR /home/user/app
 
 COPY --chown=user requirements.txt .
-# PyTorch's CPU-only build first (PyPI's default torch wheel carries CUDA, several GB this Space does not use).
-RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu \
+# PyTorch's CPU-only build first (PyPI's default torch wheel carries CUDA, several GB a CPU Space does not use). A
+# Space with GPU hardware sets the variables TORCH_INDEX=https://pypi.org/simple (Spaces pass variables as build
+# arguments) and TEXTLAB_DEVICE=auto (README, "Training on a GPU").
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+RUN pip install torch==2.13.0 --index-url ${TORCH_INDEX} \
     && pip install -r requirements.txt
 
 COPY --chown=user . .

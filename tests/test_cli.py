@@ -32,6 +32,11 @@ def test_eval_chat_prints_bits_per_char_as_json_last(models_dir, corpus_dir, cap
         == 0
     )
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["speaker"] == "Leonard"
+    argv = ["eval", "chat", "--text", str(transcript), "--model", str(models_dir / "chat"), "--device", "auto"]
+    assert main(argv) == 0  # the best device here (the CPU on a machine without a GPU) gives the same figures
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["bits_per_char"] == pytest.approx(
+        result["bits_per_char"], abs=1e-4
+    )
 
 
 def test_eval_errors_are_one_clear_line(models_dir, tmp_path, capsys):
@@ -222,12 +227,18 @@ def test_env_number_names_the_setting_that_is_wrong(monkeypatch, raw, message):
         env_number("TEXTLAB_X", 60, 2)
 
 
-def test_serve_runs_torch_on_the_threads_asked_for_one_by_default(monkeypatch, capsys):
+def test_serve_runs_torch_on_the_threads_and_device_asked_for(monkeypatch, capsys):
     import textlab.ui.server
 
-    seen = []
-    monkeypatch.setattr(textlab.ui.server, "serve", lambda host, port, share: seen.append(torch.get_num_threads()))
+    seen, devices = [], []
+
+    def serve(host, port, share, device):
+        seen.append(torch.get_num_threads())
+        devices.append(device)
+
+    monkeypatch.setattr(textlab.ui.server, "serve", serve)
     monkeypatch.delenv("TEXTLAB_TORCH_THREADS", raising=False)
+    monkeypatch.delenv("TEXTLAB_DEVICE", raising=False)
     threads = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
@@ -235,7 +246,10 @@ def test_serve_runs_torch_on_the_threads_asked_for_one_by_default(monkeypatch, c
         monkeypatch.setenv("TEXTLAB_TORCH_THREADS", "2")
         assert cli.main(["serve"]) == 0
         assert cli.main(["serve", "--threads", "3"]) == 0
-        assert seen == [1, 2, 3]
+        assert seen == [1, 2, 3] and devices == ["cpu"] * 3
+        monkeypatch.setenv("TEXTLAB_DEVICE", "auto")
+        assert cli.main(["serve"]) == cli.main(["serve", "--device", "cpu"]) == 0
+        assert devices[3:] == ["auto", "cpu"]
         assert cli.main(["serve", "--threads", "0"]) == 2
         assert "--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got 0" in capsys.readouterr().err
         monkeypatch.setenv("TEXTLAB_TORCH_THREADS", "many")

@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 
 from textlab import cli
 from textlab.chat.model import load_chat_model, save_chat_model
-from textlab.devices import World, own_rows, resolve_device
+from textlab.devices import World, own_rows, own_share, resolve_device
 
 from .conftest import REPO
 
@@ -71,10 +71,53 @@ def test_a_device_the_machine_lacks_is_an_error_naming_what_it_has(capsys, corpu
     assert not (tmp_path / "manifest.json").exists()
 
 
-def test_other_models_say_they_train_on_the_cpu_before_reading_any_data(capsys, tmp_path, monkeypatch):
+def run_worker(task: str, out, processes: int) -> dict:
+    """`tests.ddp_worker` alone or under torchrun with `processes` gloo processes (one thread each); rank 0's line."""
+    launcher = ["-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}"] if processes > 1 else []
+    command = [sys.executable, *launcher, "-m", "tests.ddp_worker", task, str(out)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, check=True, cwd=REPO)
+    return json.loads(done.stdout.strip().splitlines()[0])
+
+
+@pytest.mark.parametrize("task", ["sentiment", "dates"])
+def test_classifiers_and_translators_train_as_one_process_under_torchrun(task, tmp_path):
+    """Each process steps on its half of every batch; DDP's averaged gradient is the whole batch's."""
+    one, two = run_worker(task, tmp_path / "one", 1), run_worker(task, tmp_path / "two", 2)
+    assert (one["processes"], two["processes"]) == (1, 2) and two["device"] == "cpu"
+    weights = [load_file(tmp_path / name / "model.safetensors") for name in ("one", "two")]
+    assert weights[0].keys() == weights[1].keys()
+    for name, tensor in weights[0].items():
+        torch.testing.assert_close(weights[1][name], tensor, atol=1e-5, rtol=1e-4, msg=name)
+    assert two["valid"] == pytest.approx(one["valid"], abs=1e-4)
+    assert len(list((tmp_path / "two").iterdir())) == len(list((tmp_path / "one").iterdir()))
+
+
+def test_each_process_steps_on_its_share_of_a_batch(monkeypatch):
+    monkeypatch.setattr("textlab.devices.world", lambda: World(rank=1, size=2))
+    assert own_share([5, 6, 7, 8, 9]) == [6, 8]
+    monkeypatch.setattr("textlab.devices.world", lambda: World(rank=2, size=3))
+    assert own_share([5, 6]) == [5]  # fewer examples than processes: every process still steps
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_every_model_that_runs_on_a_device_says_so_before_reading_any_data(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("TEXTLAB_CACHE", str(tmp_path / "empty-cache"))  # nothing to read: it must not get that far
-    assert cli.main(["train", "sentiment", "--out", str(tmp_path), "--device", "cuda"]) == 2
-    assert "only the character models (train chat) train on a GPU or under torchrun" in capsys.readouterr().err
+    for command in (["train", "sentiment"], ["train", "translate", "--task", "dates"], ["train", "listener"]):
+        assert cli.main([*command, "--out", str(tmp_path), "--device", "cuda"]) == 2
+        assert "no CUDA device" in capsys.readouterr().err
+    assert cli.main(["serve", "--device", "cuda"]) == 2
+    assert "no CUDA device" in capsys.readouterr().err
+
+
+def test_models_that_train_in_one_process_say_why_under_torchrun(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTLAB_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("WORLD_SIZE", "2")  # as torchrun sets it
+    monkeypatch.setenv("RANK", "0")
+    assert cli.main(["train", "listener", "--out", str(tmp_path)]) == 2
+    assert "listener trains in one process, not under torchrun: its negatives" in capsys.readouterr().err
+    assert cli.main(["train", "neighbours", "--out", str(tmp_path)]) == 2
+    assert "gensim trains on its own worker threads" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")

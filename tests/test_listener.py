@@ -73,7 +73,8 @@ def test_eval_listener_prints_recall_on_a_transcript(tiny_listener, tmp_path, ca
     save_listener(tmp_path / "listener", tiny_listener)
     transcript = tmp_path / "talk.txt"
     transcript.write_text("".join(f"{u.speaker}: {u.text}\n" for u in talk_lines(episodes=1, seed=5)))
-    assert cli.main(["eval", "listener", "--model", str(tmp_path / "listener"), "--text", str(transcript)]) == 0
+    argv = ["eval", "listener", "--model", str(tmp_path / "listener"), "--text", str(transcript), "--device", "auto"]
+    assert cli.main(argv) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["n_select"] == 30 and result["recall_at_1"] > 0.4
 

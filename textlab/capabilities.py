@@ -71,7 +71,15 @@ class Capability:
     eval_options: type  # a dataclass: the flags of `eval`
     card: Callable[[Any], str]  # the model card, Markdown
     one_command: bool = False  # `train NAME --task TASK` (translate) rather than one command per task
-    any_device: bool = False  # trains on `--device` and under torchrun (the others train on the CPU, one process)
+    # Moves a model's networks to a device (a torch.device): its models then train, are scored and are served on
+    # `--device` too. None: the CPU only (gensim's vectors).
+    to_device: Callable[[Any, Any], None] | None = None
+    one_process: str = ""  # why it does not train under torchrun (empty: it does, each process a share of a batch)
+
+
+def network_to(model: Any, device: Any) -> None:
+    """`to_device` for a model that holds its one network as `.network`."""
+    model.network.to(device)
 
 
 def capabilities() -> list[Capability]:

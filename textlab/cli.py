@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from textlab import settings
 from textlab.capabilities import Capability, Report, Task, capabilities
-from textlab.devices import resolve_device, world
+from textlab.devices import DEVICES, resolve_device, world
 from textlab.flags import add_config_flags, add_options, apply_flags, options_from
 
 BENCHES = (
@@ -105,6 +105,8 @@ def _eval_parser(sub, command: str, capability: Capability, tasks: list[Task]) -
     parser = sub.add_parser(command, help=f"score {' or '.join(t.title for t in tasks)}")
     _task_flag(parser, tasks)
     parser.add_argument("--model", type=Path, help="checkpoint folder (default models/FOLDER of the task)")
+    if capability.to_device:
+        parser.add_argument("--device", choices=DEVICES, help="where the model is scored (env TEXTLAB_DEVICE; cpu)")
     add_options(parser, capability.eval_options)
     parser.set_defaults(run=_eval, capability=capability)
 
@@ -136,6 +138,9 @@ def _serve_parser(commands) -> None:
     )
     serve.add_argument(
         "--threads", type=int, help="torch threads per request (env TEXTLAB_TORCH_THREADS; default 1, see the README)"
+    )
+    serve.add_argument(
+        "--device", choices=DEVICES, help="where the models run (env TEXTLAB_DEVICE; default cpu, auto for a GPU)"
     )
     serve.set_defaults(run=_serve)
 
@@ -198,22 +203,21 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _place(capability: Capability, cfg, args: argparse.Namespace) -> None:
-    """Where `cfg` trains (`--device`, else $TEXTLAB_DEVICE for the models that can train elsewhere than the CPU);
-    before any data is read, a device or a torchrun job that this training cannot use is an error."""
+    """Where `cfg` trains (`--device`, else $TEXTLAB_DEVICE); before any data is read, a device or a torchrun job
+    that this training cannot use is an error."""
     train = getattr(cfg, "train", None)
-    if capability.any_device:
+    if capability.to_device and train is not None:
         train.device = settings.device() if args.device is None else train.device
         resolve_device(train.device)
-    elif (train is not None and train.device not in ("cpu", "auto")) or world().size > 1:
-        raise ValueError(
-            f"only the character models (train chat) train on a GPU or under torchrun so far; {capability.name} "
-            "trains on the CPU in one process (--device cpu, no torchrun)"
-        )
+    if world().size > 1 and capability.one_process:
+        raise ValueError(f"{capability.name} trains in one process, not under torchrun: {capability.one_process}")
 
 
 def _eval(args: argparse.Namespace) -> int:
     capability = args.capability
     model = capability.load(_task(args), args.model)
+    if capability.to_device:
+        capability.to_device(model, resolve_device(args.device or settings.device()))
     print(json.dumps(capability.evaluate(model, options_from(capability.eval_options, args))))
     return 0
 
@@ -274,6 +278,8 @@ def _serve(args: argparse.Namespace) -> int:
     threads = settings.serve_threads() if args.threads is None else args.threads
     if threads < 1:
         raise ValueError(f"--threads (TEXTLAB_TORCH_THREADS) must be at least 1, got {threads}")
+    device = args.device or settings.device()
+    resolve_device(device)  # a device this machine lacks stops the server before it starts
     import torch
 
     from textlab.ui.server import serve
@@ -288,6 +294,7 @@ def _serve(args: argparse.Namespace) -> int:
         args.host or settings.serve_host(),
         args.port or settings.serve_port(),
         settings.serve_share() if args.share is None else args.share,
+        device,
     )
     return 0
 

@@ -1,4 +1,7 @@
-"""Where training runs: a device (CPU, CUDA, Apple's MPS), and the processes of a `torchrun` job.
+"""Where models run: a device (CPU, CUDA, Apple's MPS), and the processes of a `torchrun` job.
+
+The networks take their inputs from the CPU and move them to their own device (`device_of`), so the code around
+them builds batches the same way wherever the model is; what comes back for NumPy goes through `.cpu()`.
 
 Without `torchrun` there is one process and nothing here talks to any other. Under
 `torchrun --nproc_per_node=N -m textlab train ...` (which sets RANK, WORLD_SIZE and LOCAL_RANK), every process joins
@@ -35,6 +38,11 @@ def resolve_device(name: str) -> torch.device:
     if name == "cuda" and world().size > 1:
         return torch.device("cuda", world().local_rank)
     return torch.device(name)
+
+
+def device_of(module: torch.nn.Module) -> torch.device:
+    """Where a network's weights are (and so where its inputs must go)."""
+    return next(module.parameters()).device
 
 
 def _mps() -> bool:
@@ -102,6 +110,13 @@ def own_rows(rows: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"--batch-size {rows.size(0)} does not split evenly over {here.size} processes")
     per = rows.size(0) // here.size
     return rows[here.rank * per : (here.rank + 1) * per]
+
+
+def own_share(rows: list[int]) -> list[int]:
+    """This process's share of a global batch of example indices: every `size`-th one from its rank. A batch with
+    fewer examples than processes gives the last ones its first example again, so that every process steps."""
+    here = world()
+    return rows[here.rank :: here.size] or rows[:1]
 
 
 def rank0_value(value: float, device: torch.device) -> float:

@@ -17,6 +17,7 @@ import torch
 from textlab.capabilities import Capability, Report, Task
 from textlab.checkpoints import CheckpointError
 from textlab.data.sources import SourceError
+from textlab.devices import resolve_device
 from textlab.settings import training_threads
 
 log = logging.getLogger("textlab")
@@ -133,12 +134,26 @@ class ModelSlot(Generic[Model]):
         self._status = SlotStatus("ready", f"The {self.name} model is ready (trained just now: {reason}).")
 
 
-def slot_for(capability: Capability, task: Task) -> ModelSlot:
-    """The slot of one task: its checkpoint folder, or its quick model trained and saved there."""
+def slot_for(capability: Capability, task: Task, device: str = "cpu") -> ModelSlot:
+    """The slot of one task: its checkpoint folder, or its quick model trained and saved there; served on `device`
+    (auto: CUDA, then MPS, then the CPU) when the capability's models can run there, else on the CPU."""
+    where = resolve_device(device) if capability.to_device else None
+
+    def placed(model: Model) -> Model:
+        if where is not None:
+            capability.to_device(model, where)
+        return model
+
+    def train(progress: Progress) -> Model:
+        cfg = task.quick()
+        if where is not None:
+            cfg.train.device = str(where)
+        return placed(capability.train(cfg, Report(progress=progress)))
+
     return ModelSlot(
         task.title,
-        lambda: capability.load(task, None),
-        lambda progress: capability.train(task.quick(), Report(progress=progress)),
+        lambda: placed(capability.load(task, None)),
+        train,
         lambda model: capability.save(task.path(), model),
     )
 

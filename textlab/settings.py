@@ -12,7 +12,7 @@
 | `TEXTLAB_LAB_JOBS` | 1 | Lab trainings at once |
 | `TEXTLAB_LAB_TIME_CAP` | 60 | seconds of training per Lab job (at least 10) |
 | `TEXTLAB_FILE_MAX_AGE` | 3600 | seconds an upload or a download is kept before the sweep removes it |
-| `TEXTLAB_DEVICE` | cpu | where `train chat` trains: auto, cpu, cuda or mps (`--device`) |
+| `TEXTLAB_DEVICE` | cpu | where models train, are scored and are served: auto, cpu, cuda or mps (`--device`) |
 | `OMP_NUM_THREADS` | the cores this process may use | threads for a model trained at start-up |
 | `RANK`, `WORLD_SIZE`, `LOCAL_RANK` | 0, 1, 0 | set by torchrun: this process's place in the job |
 """

@@ -52,7 +52,7 @@ class TrainConfig:
     time_budget_s: float | None = field(default=None, metadata={"flag": "time-budget"})  # stop after this many seconds
     weight_decay: float = 0.0
     seed: int = 0  # torch's random seed for the weights and dropout
-    device: Literal["auto", "cpu", "cuda", "mps"] = "cpu"  # train chat's default: $TEXTLAB_DEVICE; see README
+    device: Literal["auto", "cpu", "cuda", "mps"] = "cpu"  # on the command line $TEXTLAB_DEVICE; see README
     bf16: bool = False  # bfloat16 autocast for the forward pass (the character models, on a device that has it)
 
 
@@ -120,10 +120,13 @@ def fit(
     on_step: Callable[[Step], None] | None = None,
     on_epoch: Callable[[EpochRecord], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    device: torch.device | None = None,
 ) -> History:
     """Train `model` in place (see `train_steps`), calling `on_step` and `on_epoch` as it goes."""
     return drive(
-        train_steps(model, cfg, train_batches, step_loss, evaluate, steps_per_epoch, should_stop), on_step, on_epoch
+        train_steps(model, cfg, train_batches, step_loss, evaluate, steps_per_epoch, should_stop, device),
+        on_step,
+        on_epoch,
     )
 
 
@@ -161,9 +164,9 @@ def train_steps(
         step_loss: the mean training loss of one batch (the model is in train mode).
         evaluate: validation figures with at least "loss" (the model is in eval mode, no gradients).
         should_stop: polled every step; True ends training after evaluating the epoch so far.
-        device: where the caller put the model and its batches (`stream_steps` does); without it, the CPU.
+        device: where the caller put the model (`place`); without it, the CPU.
     """
-    device = device or _cpu_only(cfg)
+    device = device or torch.device("cpu")
     torch.manual_seed(cfg.seed + world().rank)  # dropout and data order; under torchrun, other masks on each process
     optimizer = _optimizer(model, cfg)
     history, best_loss, best_state, stale = History(device=str(device), processes=world().size), math.inf, None, 0
@@ -222,15 +225,6 @@ class _Clock:
         self.since = time.monotonic()
 
 
-def _cpu_only(cfg: TrainConfig) -> torch.device:
-    if cfg.device not in ("cpu", "auto"):
-        raise ValueError(
-            f"--device {cfg.device}: only the character models (train chat) train on a GPU so far; this one trains "
-            "on the CPU (--device cpu)"
-        )
-    return torch.device("cpu")
-
-
 def _optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
     params = [p for p in model.parameters() if p.requires_grad]
     if cfg.optimizer == "sgd":
@@ -280,6 +274,23 @@ def _copy(model: nn.Module) -> dict[str, torch.Tensor]:
     return copy.deepcopy(model.state_dict())
 
 
+@dataclass
+class Placement:
+    """Where a model trains: its device, and what the training steps call (the model itself, or under torchrun
+    DistributedDataParallel around it, which averages the gradients of every process in `backward`)."""
+
+    device: torch.device
+    forward: nn.Module
+
+
+def place(model: nn.Module, cfg: TrainConfig) -> Placement:
+    """Move `model` to `cfg.device`, joining the torchrun job's process group first when there is one."""
+    device = resolve_device(cfg.device)
+    join_processes(device)
+    model.to(device)
+    return Placement(device, DistributedDataParallel(model) if distributed() else model)
+
+
 def stream_steps(
     model: nn.Module,
     cfg: TrainConfig,
@@ -299,12 +310,10 @@ def stream_steps(
     The model trains on `cfg.device` (in bfloat16 autocast with `cfg.bf16`) and stays there. Under torchrun each
     process reads its own rows of the batch, and DistributedDataParallel averages the gradients.
     """
-    device = resolve_device(cfg.device)
-    join_processes(device)
+    placed = place(model, cfg)
+    device = placed.device
     if epoch_s is not None and distributed():
         raise ValueError("an epoch of so many seconds would end after a different step on each process")
-    model.to(device)
-    forward = DistributedDataParallel(model) if distributed() else model
     rows = own_rows(rows)
     state, position = None, 0
     windows = count_tbptt_batches(rows, seq_len)
@@ -326,7 +335,7 @@ def stream_steps(
         if state is not None:
             state = tuple(s.detach() for s in state)  # truncate backpropagation at the window's start
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
-            logits, state = forward(x, state)
+            logits, state = placed.forward(x, state)
         return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1))
 
     steps = None if epoch_s else windows

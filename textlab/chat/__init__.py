@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textlab.capabilities import Capability, Task
+from textlab.capabilities import Capability, Task, network_to
 from textlab.chat.config import ChatConfig
 from textlab.chat.dynamic import DynamicConfig
 from textlab.chat.model import DEFAULT_BOT, ChatModel, load_chat_model, model_card, save_chat_model
@@ -13,7 +13,6 @@ from textlab.chat.scoring import normalise_lines, speaker_bits_per_char
 from textlab.chat.selection import recall_at_1, selection_items
 from textlab.chat.training import summary, train
 from textlab.data.dialogue import parse_transcript
-from textlab.devices import resolve_device
 from textlab.files import read_text_file
 
 
@@ -35,7 +34,6 @@ class EvalOptions:
     speaker: str | None = None  # whose lines to score (default: the model's, Sheldon)
     select: int = 0  # also rank each reply of the speaker among this many of their lines, as the chat chooses
     listener: Path | None = None  # the listener that chooses (default models/listener)
-    device: str = "cpu"  # where the bits per character are computed: auto, cpu, cuda or mps
     dynamic: bool = False  # also score with dynamic evaluation: the model learns from the transcript as it reads
 
 
@@ -45,7 +43,7 @@ def evaluate(chat: ChatModel, options: EvalOptions) -> dict:
     picking each reply among `select` of the speaker's lines."""
     lines = parse_transcript(read_text_file(options.text).splitlines(), Path(options.text).stem)
     speaker = options.speaker or chat.card.get("speaker", DEFAULT_BOT)
-    network = chat.network.to(resolve_device(options.device))
+    network = chat.network
     figures = {"speaker": speaker, **speaker_bits_per_char(network, chat.vocab, lines, speaker)}
     if options.dynamic:
         adapted = speaker_bits_per_char(network, chat.vocab, lines, speaker, DynamicConfig())
@@ -53,7 +51,6 @@ def evaluate(chat: ChatModel, options: EvalOptions) -> dict:
             "dynamic_bits_per_char": adapted["bits_per_char"],
             "dynamic_all_bits_per_char": adapted["all_bits_per_char"],
         }
-    network.cpu()
     if options.select:
         from textlab.listener import CAPABILITY as LISTENER
 
@@ -76,5 +73,5 @@ CAPABILITY = Capability(
     evaluate=evaluate,
     eval_options=EvalOptions,
     card=model_card,
-    any_device=True,
+    to_device=network_to,
 )

@@ -28,7 +28,7 @@ def read_prompt(chat: ChatModel, prompt: str) -> tuple[np.ndarray, tuple[np.ndar
     """The logits after `prompt` (V,) and the LSTM state (num_layers, H) twice, from one nn.LSTM call."""
     with torch.no_grad():
         logits, (h, c) = chat.network(torch.tensor([chat.vocab.encode(prompt)]))
-    return logits[0, -1].numpy(), (h[:, 0].numpy(), c[:, 0].numpy())
+    return logits[0, -1].cpu().numpy(), (h[:, 0].cpu().numpy(), c[:, 0].cpu().numpy())
 
 
 def draw_replies(chat: ChatModel, prompt: str, sampling: SamplingConfig, n: int) -> list[Draft]:
@@ -70,7 +70,7 @@ def line_logprobs(chat: ChatModel, prompt: str, lines: list[str]) -> list[Draft]
     for row, seq in enumerate(ids):
         batch[row, : len(seq)] = torch.tensor(seq)
     with torch.no_grad():
-        logp = torch.log_softmax(chat.network(batch)[0], dim=-1)
+        logp = torch.log_softmax(chat.network(batch)[0], dim=-1).cpu()
     drafts = []
     for row, (line, seq) in enumerate(zip(lines, ids, strict=True)):
         targets = torch.tensor(seq[start:])  # the line's characters and its newline, each after all before it

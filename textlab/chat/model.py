@@ -128,7 +128,7 @@ def generate_reply(chat: ChatModel, prompt: str, sampling: SamplingConfig) -> It
     # the reply is then drawn one character at a time through the stepper (`CharLMStepper`).
     with torch.no_grad():
         logits, (h, c) = chat.network(torch.tensor([chat.vocab.encode(prompt)]))
-    logits, state = logits[0, -1].numpy(), (h[:, 0].numpy(), c[:, 0].numpy())
+    logits, state = logits[0, -1].cpu().numpy(), (h[:, 0].cpu().numpy(), c[:, 0].cpu().numpy())
     reply = ""
     for _ in range(sampling.max_chars):
         if not reply.strip():

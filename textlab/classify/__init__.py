@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textlab.capabilities import Capability
+from textlab.capabilities import Capability, network_to
 from textlab.classify.files import read_labelled_file
 from textlab.classify.model import Classifier, evaluate, load_classifier, model_card, save_classifier
 from textlab.classify.tasks import TASKS, ClassifyTask
@@ -37,4 +37,5 @@ CAPABILITY = Capability(
     evaluate=evaluate_file,
     eval_options=EvalOptions,
     card=model_card,
+    to_device=network_to,
 )

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from textlab.classify.model import MAX_CHARS, Classifier, ClassifyError, Encoded, encode
+from textlab.devices import device_of
 from textlab.text import UNK
 from textlab.text.batches import pad_batch
 
@@ -36,7 +37,7 @@ def explain(clf: Classifier, text: str) -> Explanation:
     ids, lengths = pad_batch([enc.ids])
     network = clf.network
     with torch.enable_grad():
-        embedded = network.embed(ids).detach().requires_grad_(True)
+        embedded = network.embed(ids.to(device_of(network))).detach().requires_grad_(True)
         logits = network.forward_embedded(embedded, lengths)
         probs = network.probabilities(logits)[0].detach()
         best = int(probs.argmax())
@@ -45,7 +46,7 @@ def explain(clf: Classifier, text: str) -> Explanation:
         else:
             target = torch.log_softmax(logits, dim=1)[0, best]
         (grad,) = torch.autograd.grad(target, embedded)
-    token_scores = (grad * embedded).sum(-1)[0].detach().numpy()
+    token_scores = (grad * embedded).sum(-1)[0].detach().cpu().numpy()
     word_scores = np.zeros(enc.words_read)
     np.add.at(word_scores, enc.token_word, token_scores)
     scale = float(np.abs(word_scores).max()) or 1.0

@@ -81,7 +81,7 @@ def predict_token_lists(clf: Classifier, sequences: list[list[int]], batch_size:
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
             ids, lengths = pad_batch([sequences[i] or [UNK] for i in rows])
-            probs[rows] = clf.network.probabilities(clf.network(ids, lengths)).numpy()
+            probs[rows] = clf.network.probabilities(clf.network(ids, lengths)).cpu().numpy()
     return probs
 
 

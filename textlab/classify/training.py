@@ -18,13 +18,14 @@ from textlab.classify.embeddings import train_token_vectors, word_vector_rows
 from textlab.classify.model import Classifier, encode, evaluate, predict_token_lists
 from textlab.classify.tasks import classify_task
 from textlab.data.labelled import Example, LabelledSplits, load_labelled
+from textlab.devices import own_share
 from textlab.metrics import classification_report
 from textlab.networks.text_classifier import ClassifierConfig, TextClassifier
 from textlab.text import UNK
 from textlab.text.batches import pad_batch
 from textlab.text.subwords import SentencePieceTokenizer, train_sentencepiece
 from textlab.text.words import WordTokenizer, WordVocab, normalise
-from textlab.training import EpochRecord, History, Step, fit, length_batches, provenance
+from textlab.training import EpochRecord, History, Step, fit, length_batches, place, provenance
 
 
 @dataclass
@@ -153,8 +154,10 @@ def _fit(
     on_epoch: Callable[[EpochRecord], None] | None,
     should_stop: Callable[[], bool] | None,
 ) -> History:
-    network, labels = clf.network, torch.tensor(train_labels)
-    weights = class_weights(train_labels, len(data.labels)) if cfg.balanced else None
+    network = clf.network
+    placed = place(network, cfg.train)  # under torchrun, each process steps on its share of every batch
+    labels = torch.tensor(train_labels, device=placed.device)
+    weights = class_weights(train_labels, len(data.labels)).to(placed.device) if cfg.balanced else None
     valid_ids = [encode(clf, ex.text).ids for ex in data.valid]
     rng = random.Random(cfg.train.seed)
 
@@ -172,8 +175,9 @@ def _fit(
         return length_batches([len(s) for s in train_ids], cfg.batch_size, rng)
 
     def step_loss(rows: list[int]) -> torch.Tensor:
+        rows = own_share(rows)
         ids, lengths = pad_batch([train_ids[i] for i in rows])
-        return loss_of(network(ids, lengths), labels[rows])
+        return loss_of(placed.forward(ids, lengths), labels[rows])
 
     def evaluate_valid() -> dict[str, float]:
         probs = torch.from_numpy(predict_token_lists(clf, valid_ids, batch_size=128))
@@ -193,6 +197,7 @@ def _fit(
         on_step,
         on_epoch,
         should_stop,
+        placed.device,
     )
 
 

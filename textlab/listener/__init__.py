@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textlab.capabilities import Capability, Task
+from textlab.capabilities import Capability, Task, network_to
 from textlab.chat.model import DEFAULT_BOT
 from textlab.chat.selection import recall_at_1, selection_items
 from textlab.data.dialogue import parse_transcript
@@ -54,4 +54,6 @@ CAPABILITY = Capability(
     evaluate=evaluate,
     eval_options=EvalOptions,
     card=model_card,
+    to_device=network_to,
+    one_process="its negatives are the other replies of each batch, which a share of the batch would cut",
 )

@@ -70,7 +70,7 @@ class Listener:
             r = self.network.encode_replies(*pad_batch(replies))
         query = self.tfidf(" ".join(turn.text for turn in context[-self.reading.tfidf_turns :]))
         tfidf = [sum(w * query.get(f, 0.0) for f, w in self.tfidf(c).items()) for c in candidates]
-        return {"encoder": (r @ c[0]).numpy(), "tfidf": np.array(tfidf)}
+        return {"encoder": (r @ c[0]).cpu().numpy(), "tfidf": np.array(tfidf)}
 
     def score(self, context: Sequence[Utterance], candidates: Sequence[str]) -> np.ndarray:
         parts = self.parts(context, candidates)

@@ -31,7 +31,7 @@ from textlab.listener.model import (
 from textlab.networks.dual_encoder import DualEncoder, DualEncoderConfig
 from textlab.text.batches import pad_batch
 from textlab.text.words import WordVocab, word_tokens
-from textlab.training import EpochRecord, Step, fit, provenance
+from textlab.training import EpochRecord, Step, fit, place, provenance
 
 Pair = tuple[list[Utterance], str]  # (the turns before a reply, the reply)
 TFIDF_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)  # tried on validation, with each of
@@ -126,10 +126,11 @@ def _fit(
     encoded = [(listener.context_ids(c), listener.reply_ids(r)) for c, r in pairs]
     valid = [(listener.context_ids(c), listener.reply_ids(r)) for c, r in valid_pairs]
     rng = random.Random(cfg.train.seed)
+    device = place(listener.network, cfg.train).device  # one process: the negatives are the rest of the batch
 
     def loss_of(batch: list[tuple[list[int], list[int]]]) -> torch.Tensor:
         logits = listener.network(*pad_batch([c for c, _ in batch]), *pad_batch([r for _, r in batch]))
-        truth = torch.arange(len(batch))
+        truth = torch.arange(len(batch), device=logits.device)
         return (F.cross_entropy(logits, truth) + F.cross_entropy(logits.T, truth)) / 2
 
     def batches():
@@ -154,6 +155,7 @@ def _fit(
         on_step,
         on_epoch,
         should_stop,
+        device,
     )
 
 

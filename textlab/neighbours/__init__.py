@@ -71,4 +71,5 @@ CAPABILITY = Capability(
     evaluate=evaluate,
     eval_options=EvalOptions,
     card=model_card,
+    one_process="gensim trains on its own worker threads (--workers), on the CPU",
 )

@@ -44,8 +44,8 @@ class CharLM(nn.Module):
         self.head = nn.Linear(config.hidden_size, config.vocab_size)
 
     def forward(self, x: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
-        """x: (B, T) character indices -> logits (B, T, V) and the state after the last step."""
-        h, state = self.lstm(self.drop(self.embed(x)), state)  # (B, T, H)
+        """x: (B, T) character indices (on any device) -> logits (B, T, V) and the state after the last step."""
+        h, state = self.lstm(self.drop(self.embed(x.to(self.embed.weight.device))), state)  # (B, T, H)
         return self.head(self.drop(h)), state
 
 

@@ -59,9 +59,11 @@ class DualEncoder(nn.Module):
         self.reply_encoder = TurnEncoder(cfg)
 
     def encode_contexts(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        ids = ids.to(self.embed.weight.device)
         return self.context_encoder(self.embed(ids), ids, lengths)
 
     def encode_replies(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        ids = ids.to(self.embed.weight.device)
         return self.reply_encoder(self.embed(ids), ids, lengths)
 
     def forward(

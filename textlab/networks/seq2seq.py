@@ -91,7 +91,9 @@ class Seq2Seq(nn.Module):
         self.drop = nn.Dropout(cfg.dropout)
 
     def encode(self, source: torch.Tensor, lengths: torch.Tensor) -> tuple[Memory, State]:
-        """Encode a padded batch (batch, source_len) of sources with the given lengths (all at least 1)."""
+        """Encode a padded batch (batch, source_len) of sources with the given lengths (all at least 1); the
+        batch may come from any device (the memory is on the network's)."""
+        source = source.to(self.source_embed.weight.device)
         embedded = self.drop(self.source_embed(source))
         packed = pack_padded_sequence(embedded, lengths.cpu(), batch_first=True, enforce_sorted=False)
         outputs, final = self.encoder(packed)
@@ -112,7 +114,7 @@ class Seq2Seq(nn.Module):
     ) -> tuple[torch.Tensor, State, torch.Tensor | None]:
         """One decoder step: the previous target tokens (batch,) -> next-token logits (batch, target_vocab), the new
         state, and the attention weights over the source (batch, source_len), or None without attention."""
-        embedded = self.drop(self.target_embed(previous))
+        embedded = self.drop(self.target_embed(previous.to(self.target_embed.weight.device)))
         weights = None
         if self.config.attention == "bahdanau":
             query = (state[0] if isinstance(state, tuple) else state)[-1]

@@ -63,8 +63,9 @@ class TextClassifier(nn.Module):
         self.head = nn.Linear(width, config.outputs)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """ids: (B, T) token ids padded after the text; lengths: (B,) tokens per text, each >= 1 -> logits."""
-        return self.forward_embedded(self.embed(ids), lengths)
+        """ids: (B, T) token ids padded after the text (on any device); lengths: (B,) tokens per text, each >= 1 ->
+        logits."""
+        return self.forward_embedded(self.embed(ids.to(self.embed.weight.device)), lengths)
 
     def forward_embedded(self, embedded: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """The network after its embedding layer: what gradient x input explanations differentiate."""

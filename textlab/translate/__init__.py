@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textlab.capabilities import Capability
+from textlab.capabilities import Capability, network_to
 from textlab.data.pairs import read_eval_file
 from textlab.translate.model import MAX_BEAM, Translator, evaluate, load_translator, model_card, save_translator
 from textlab.translate.tasks import TASKS, TranslateTask
@@ -39,5 +39,6 @@ CAPABILITY = Capability(
     evaluate=evaluate_file,
     eval_options=EvalOptions,
     card=model_card,
+    to_device=network_to,
     one_command=True,
 )

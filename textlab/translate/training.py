@@ -9,14 +9,16 @@ from dataclasses import asdict
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from textlab.capabilities import Report
+from textlab.devices import own_share
 from textlab.networks.seq2seq import Seq2Seq, Seq2SeqConfig
 from textlab.text import BOS, EOS, PAD, SPECIALS
 from textlab.text.batches import pad_batch
 from textlab.text.chars import CharVocab
 from textlab.text.subwords import SentencePieceTokenizer, train_sentencepiece
-from textlab.training import EpochRecord, History, Step, fit, length_batches, provenance
+from textlab.training import EpochRecord, History, Step, fit, length_batches, place, provenance
 from textlab.translate.config import TranslateConfig
 from textlab.translate.data import PairData, Pairs
 from textlab.translate.model import Tokenizer, Translator, evaluate
@@ -105,17 +107,19 @@ def _fit(
     valid_src = [tr.encode(s) or [PAD] for s, _ in data.valid]
     valid_tgt = [tr.target.encode(t) for _, t in data.valid]
     rng = random.Random(cfg.train.seed)
+    placed = place(tr.network, cfg.train)  # under torchrun, each process steps on its share of every batch
 
-    def loss_on(rows: list[int], src: list[list[int]], tgt: list[list[int]]) -> torch.Tensor:
+    def loss_on(network: nn.Module, rows: list[int], src: list[list[int]], tgt: list[list[int]]) -> torch.Tensor:
         source, lengths = pad_batch([src[i] for i in rows])
         target_in, _ = pad_batch([[BOS, *tgt[i]] for i in rows])
         target_out, _ = pad_batch([[*tgt[i], EOS] for i in rows])
-        logits = tr.network(source, lengths, target_in)
-        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), target_out.reshape(-1), ignore_index=PAD)
+        logits = network(source, lengths, target_in)
+        targets = target_out.to(logits.device).reshape(-1)
+        return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets, ignore_index=PAD)
 
     def evaluate_valid() -> dict[str, float]:
         rows = list(range(len(valid_src)))
-        losses = [loss_on(rows[i : i + 256], valid_src, valid_tgt).item() for i in range(0, len(rows), 256)]
+        losses = [loss_on(tr.network, rows[i : i + 256], valid_src, valid_tgt).item() for i in range(0, len(rows), 256)]
         figures = {k: v for k, v in evaluate(tr, data.valid).items() if k != "n"}
         return {"loss": sum(losses) / len(losses), **figures}
 
@@ -123,12 +127,13 @@ def _fit(
         tr.network,
         cfg.train,
         lambda: length_batches([len(s) for s in sources], cfg.batch_size, rng),
-        lambda rows: loss_on(rows, sources, targets),
+        lambda rows: loss_on(placed.forward, own_share(rows), sources, targets),
         evaluate_valid,
         -(-len(sources) // cfg.batch_size),
         on_step,
         on_epoch,
         should_stop,
+        placed.device,
     )
 
 

@@ -11,15 +11,16 @@ from starlette.middleware import Middleware
 
 from textlab.files import MAX_UPLOAD_BYTES
 from textlab.settings import REPO_ROOT, cache_dir, models_dir, on_a_space, sessions
-from textlab.ui.app import build_app
+from textlab.ui.app import build_app, start_slots
 from textlab.ui.limits import MAX_QUEUE, BodyLimit, KnownEndpoints, endpoint_names
 
 log = logging.getLogger("textlab")
 
 
-def serve(host: str, port: int, share: bool) -> None:
-    """Build the app, start its models loading, and serve until interrupted."""
-    demo = build_app()
+def serve(host: str, port: int, share: bool, device: str = "cpu") -> None:
+    """Build the app, start its models loading (onto `device`: cpu, cuda, mps or auto), and serve until
+    interrupted."""
+    demo = build_app(start_slots(device))
     demo.queue(default_concurrency_limit=4, max_size=MAX_QUEUE)
     _, local_url, share_url = demo.launch(
         server_name=host,

@@ -2,7 +2,7 @@
 gloo on the CPU), on each device this machine has, with the same global batch. Writes the "devices" section of
 BENCHMARKS.md.
 
-    python -m bench.devices [--steps 30] [--repeats 3]        (or: python -m textlab bench devices)
+    python -m bench.devices [--steps 30] [--repeats 3] [--device cuda]    (or: python -m textlab bench devices)
 
 Each run is `python -m bench.devices --worker` in its own process(es): it trains the committed chat model's
 configuration on The Big Bang Theory for `--steps` steps after a few warm-up steps, and rank 0 prints characters per
@@ -27,7 +27,7 @@ from bench.report import machine_line, write_section
 from textlab.chat.config import ChatConfig
 from textlab.chat.training import network_config, split_corpus
 from textlab.data.sitcoms import load_dialogue
-from textlab.devices import resolve_device, world
+from textlab.devices import DEVICES, resolve_device, world
 from textlab.networks.char_lm import CharLM
 from textlab.text.batches import batchify
 from textlab.text.chars import CharVocab
@@ -75,21 +75,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30, help="timed steps a run")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each setup; medians are reported")
-    parser.add_argument("--device", default="cpu", help="for --worker")
+    parser.add_argument("--device", choices=DEVICES, help="only this device (default: each one this machine has)")
     parser.add_argument("--bf16", action="store_true", help="for --worker")
     parser.add_argument("--worker", action="store_true", help="one run (what the benchmark starts)")
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
     args = parser.parse_args(argv)
     if args.worker:
-        figures = worker(args.steps, args.device, args.bf16)
+        figures = worker(args.steps, args.device or "cpu", args.bf16)
         if world().main:
             print(json.dumps(figures))
         return 0
 
     cores = os.cpu_count() or 1
-    setups = [("cpu", 1, cores, False), ("cpu", 1, 1, False), ("cpu", 2, max(cores // 2, 1), False)]
-    if resolve_device("auto").type == "cuda":
-        setups += [("cuda", 1, 1, False), ("cuda", 1, 1, True)]
+    devices = [resolve_device(args.device).type] if args.device else ["cpu", resolve_device("auto").type]
+    setups = []
+    if "cpu" in devices:
+        setups += [("cpu", 1, cores, False), ("cpu", 1, 1, False), ("cpu", 2, max(cores // 2, 1), False)]
+    for device in sorted(set(devices) - {"cpu"}):
+        setups += [(device, 1, 1, False), (device, 1, 1, True)]
     rows = []
     for device, processes, threads, bf16 in setups:
         runs = [run(processes, threads, args.steps, device, bf16) for _ in range(args.repeats)]

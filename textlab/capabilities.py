@@ -17,7 +17,7 @@ from typing import Any
 from textlab.settings import models_dir
 from textlab.training import EpochRecord, Step, progress_reporter
 
-PACKAGES = ("chat", "listener", "classify", "neighbours", "translate")
+PACKAGES = ("chat", "listener", "classify", "neighbours", "translate", "lm")
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class Capability:
     # `--device` too. None: the CPU only (gensim's vectors).
     to_device: Callable[[Any, Any], None] | None = None
     one_process: str = ""  # why it does not train under torchrun (empty: it does, each process a share of a batch)
+    in_app: bool = True  # the app loads (or trains) its models; False: the command line's alone
 
 
 def network_to(model: Any, device: Any) -> None:

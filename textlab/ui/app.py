@@ -23,7 +23,9 @@ DESCRIPTION = (
 
 def start_slots(device: str = "cpu") -> dict[str, ModelSlot]:
     """Start loading (or training) every task's model in the background, onto `device` where it can run there."""
-    return {task.name: slot_for(c, task, device).start() for c in capabilities() for task in c.tasks.values()}
+    return {
+        task.name: slot_for(c, task, device).start() for c in capabilities() if c.in_app for task in c.tasks.values()
+    }
 
 
 def build_app(slots: dict[str, ModelSlot] | None = None) -> gr.Blocks:

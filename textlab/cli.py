@@ -35,6 +35,7 @@ BENCHES = (
     "hostile",
     "devices",
     "inspect",
+    "lm",
 )
 QUICK_REPORT = "BENCHMARKS-quick.md"
 

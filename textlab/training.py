@@ -49,11 +49,39 @@ class TrainConfig:
     clip_value: float = 0.0  # each gradient element clipped to [-clip_value, clip_value]; 0 turns it off
     patience: int = 3  # stop after this many epochs without a better validation loss; 0 never stops early
     lr_decay: float = 0.5  # learning rate multiplied by this after an epoch without improvement
+    # slanted: ULMFiT's triangle over all max_epochs (a rise over the first tenth of the steps from lr/32 to lr, then
+    # a linear fall back), and no decay on a plateau
+    schedule: Literal["plateau", "slanted"] = "plateau"
     time_budget_s: float | None = field(default=None, metadata={"flag": "time-budget"})  # stop after this many seconds
     weight_decay: float = 0.0
     seed: int = 0  # torch's random seed for the weights and dropout
     device: Literal["auto", "cpu", "cuda", "mps"] = "cpu"  # on the command line $TEXTLAB_DEVICE; see README
     bf16: bool = False  # bfloat16 autocast for the forward pass (the character models, on a device that has it)
+
+
+@dataclass
+class LayerGroups:
+    """A model's layers from the output down (the head first), for ULMFiT's discriminative learning rates and gradual
+    unfreezing: group k learns at lr / lr_factor**k and, with `unfreeze`, trains from epoch k + 1 on (frozen before:
+    a head learnt on top of pretrained layers first, then those layers one by one)."""
+
+    groups: list[list[nn.Parameter]]
+    lr_factor: float = 2.6
+    unfreeze: bool = True
+
+    def thaw(self, epoch: int) -> None:
+        """Freeze the groups that do not train yet in `epoch` (from 1); every group trains after the last."""
+        for k, group in enumerate(self.groups):
+            for p in group:
+                p.requires_grad_(not self.unfreeze or epoch > k)
+
+
+def slanted_triangular(step: int, total: int, cut_frac: float = 0.1, ratio: float = 32.0) -> float:
+    """The learning-rate multiplier of Howard & Ruder's slanted triangular schedule at `step` (from 0) of `total`:
+    1/ratio at the start, rising linearly to 1 after `cut_frac` of the steps, then falling linearly to 1/ratio."""
+    cut = max(1, math.floor(total * cut_frac))
+    p = step / cut if step < cut else 1 - (step - cut) / max(1, total - cut)
+    return (1 + max(p, 0.0) * (ratio - 1)) / ratio
 
 
 @dataclass
@@ -121,10 +149,11 @@ def fit(
     on_epoch: Callable[[EpochRecord], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     device: torch.device | None = None,
+    layers: LayerGroups | None = None,
 ) -> History:
     """Train `model` in place (see `train_steps`), calling `on_step` and `on_epoch` as it goes."""
     return drive(
-        train_steps(model, cfg, train_batches, step_loss, evaluate, steps_per_epoch, should_stop, device),
+        train_steps(model, cfg, train_batches, step_loss, evaluate, steps_per_epoch, should_stop, device, layers),
         on_step,
         on_epoch,
     )
@@ -155,6 +184,7 @@ def train_steps(
     steps_per_epoch: int | None = None,
     should_stop: Callable[[], bool] | None = None,
     device: torch.device | None = None,
+    layers: LayerGroups | None = None,
 ) -> Generator[Event, None, History]:
     """Train `model` in place, yielding a Step after every step and an EpochRecord after every epoch; return the
     History, the model holding the weights of its best validation epoch.
@@ -165,17 +195,28 @@ def train_steps(
         evaluate: validation figures with at least "loss" (the model is in eval mode, no gradients).
         should_stop: polled every step; True ends training after evaluating the epoch so far.
         device: where the caller put the model (`place`); without it, the CPU.
+        layers: discriminative rates and gradual unfreezing (`LayerGroups`); without it, one rate for every
+            parameter that requires a gradient.
     """
     device = device or torch.device("cpu")
     torch.manual_seed(cfg.seed + world().rank)  # dropout and data order; under torchrun, other masks on each process
-    optimizer = _optimizer(model, cfg)
+    optimizer = _optimizer(model, cfg, layers)
+    if cfg.schedule == "slanted" and not steps_per_epoch:
+        raise ValueError("the slanted triangular schedule needs the number of steps in an epoch")
+    total_steps = (steps_per_epoch or 0) * cfg.max_epochs
     history, best_loss, best_state, stale = History(device=str(device), processes=world().size), math.inf, None, 0
-    clock = _Clock()
+    clock, done = _Clock(), 0
     for epoch in range(1, cfg.max_epochs + 1):
         epoch_start, total, count = clock.elapsed(), 0.0, 0
+        if layers is not None:
+            layers.thaw(epoch)
         model.train()
         for batch in train_batches():
+            if cfg.schedule == "slanted":
+                for group in optimizer.param_groups:
+                    group["lr"] = group["initial_lr"] * slanted_triangular(done, total_steps)
             loss, norm = _step(model, cfg, optimizer, step_loss(batch))
+            done += 1
             loss = mean_over_processes(loss, device)
             total, count = total + loss, count + 1
             yield from clock.hold(Step(epoch, count, steps_per_epoch, loss, norm, clock.elapsed(), cfg.time_budget_s))
@@ -192,8 +233,9 @@ def train_steps(
             best_loss, best_state, stale, history.best_epoch = record.valid_loss, _copy(model), 0, epoch
         else:
             stale += 1
-            for group in optimizer.param_groups:
-                group["lr"] *= cfg.lr_decay
+            if cfg.schedule == "plateau":
+                for group in optimizer.param_groups:
+                    group["lr"] *= cfg.lr_decay
             if cfg.patience and stale >= cfg.patience:
                 history.stopped = f"no validation improvement for {stale} epochs"
         history.epochs.append(record)
@@ -203,6 +245,8 @@ def train_steps(
         history.stopped = f"reached {cfg.max_epochs} epochs"
     if best_state is not None:
         model.load_state_dict(best_state)
+    if layers is not None:
+        layers.thaw(len(layers.groups))  # every group thawed: the model leaves as it came
     model.eval()
     history.seconds = clock.elapsed()
     return history
@@ -225,12 +269,20 @@ class _Clock:
         self.since = time.monotonic()
 
 
-def _optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
-    params = [p for p in model.parameters() if p.requires_grad]
+def _optimizer(model: nn.Module, cfg: TrainConfig, layers: LayerGroups | None = None) -> torch.optim.Optimizer:
+    """Every layer group at its own rate (all of them, frozen or not: a frozen parameter has no gradient, and the
+    optimiser passes it by until it thaws); without groups, the parameters that require a gradient."""
+    if layers is None:
+        groups = [{"params": [p for p in model.parameters() if p.requires_grad], "initial_lr": cfg.lr}]
+    else:
+        groups = [
+            {"params": group, "lr": cfg.lr / layers.lr_factor**k, "initial_lr": cfg.lr / layers.lr_factor**k}
+            for k, group in enumerate(layers.groups)
+        ]
     if cfg.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=cfg.lr, momentum=0.9, weight_decay=cfg.weight_decay)
+        return torch.optim.SGD(groups, lr=cfg.lr, momentum=0.9, weight_decay=cfg.weight_decay)
     if cfg.optimizer == "adam":
-        return torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        return torch.optim.Adam(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
     raise ValueError(f"optimizer must be 'adam' or 'sgd', got {cfg.optimizer!r}")
 
 

@@ -25,6 +25,13 @@ class ClassifyConfig:
     bidirectional: bool = True  # read the text both ways
     dropout: float = 0.4  # on the embeddings and before the output layer
     pooling: Literal["last", "max", "mean", "attention"] = "max"  # how the GRU's outputs become one vector
+    # gru: the GRU above, trained from scratch; lm: ULMFiT - the pretrained language model's tokenizer, embedding
+    # and LSTM (models/lm, or --lm), concat pooling and a linear head (the sizes above then come from the LM)
+    encoder: Literal["gru", "lm"] = "gru"
+    lm: str | None = None  # the language model's checkpoint folder (default models/lm)
+    lm_finetune_s: float = 0.0  # with encoder lm: seconds of LM fine-tuning on the training texts first (0: none)
+    unfreeze: bool = True  # with encoder lm: gradual unfreezing (the head alone first, then a layer more an epoch)
+    lr_factor: float = 2.6  # with encoder lm: each layer down learns at the rate above it / this
     embeddings: Literal["random", "word2vec", "neighbours"] = "random"  # word2vec: learnt on the training tokens
     freeze_embeddings: bool = False  # keep pre-trained embeddings as they are (not with "random")
     batch_size: int = 64  # texts per step

@@ -16,6 +16,7 @@ import torch
 from textlab.checkpoints import Checkpoint, load_model, save_checkpoint
 from textlab.data.labelled import DATASETS, Example
 from textlab.metrics import classification_report
+from textlab.networks.lm_classifier import LMClassifier, LMClassifierConfig
 from textlab.networks.text_classifier import ClassifierConfig, TextClassifier
 from textlab.text import UNK
 from textlab.text.batches import pad_batch
@@ -26,6 +27,8 @@ KIND = "classifier"
 TOKENIZER_FILE = "tokenizer.model"
 MAX_CHARS = 100_000  # characters of one text looked at; a classifier reads at most max_tokens of them anyway
 Tokenizer = SentencePieceTokenizer | WordTokenizer
+Network = TextClassifier | LMClassifier  # a GRU trained from scratch, or ULMFiT's LSTM from the language model
+NETWORKS = {"gru": (TextClassifier, ClassifierConfig), "lm": (LMClassifier, LMClassifierConfig)}
 
 
 class ClassifyError(ValueError):
@@ -35,7 +38,7 @@ class ClassifyError(ValueError):
 @dataclass
 class Classifier:
     task: str
-    network: TextClassifier
+    network: Network
     tokenizer: Tokenizer
     labels: list[str]
     letters_only: bool
@@ -114,6 +117,7 @@ def save_classifier(folder: Path, clf: Classifier) -> None:
             "max_tokens": clf.max_tokens,
             "tokenizer": tokenizer.kind,
             "words": vocab,
+            "network": "lm" if isinstance(clf.network, LMClassifier) else "gru",
         },
         card=clf.card,
     )
@@ -132,7 +136,8 @@ def _build(task: str, ckpt: Checkpoint) -> Classifier:
         tokenizer: Tokenizer = SentencePieceTokenizer(ckpt.blobs[TOKENIZER_FILE])
     else:
         tokenizer = WordTokenizer(WordVocab(tuple(classes["words"])))
-    network = TextClassifier(ClassifierConfig(**ckpt.config))
+    network_class, config_class = NETWORKS[classes.get("network", "gru")]
+    network = network_class(config_class(**ckpt.config))
     if network.config.vocab_size != tokenizer.vocab_size:
         raise ValueError(f"{tokenizer.vocab_size} tokens do not fit an embedding of {network.config.vocab_size}")
     if network.config.num_classes != len(classes["labels"]):
@@ -159,7 +164,16 @@ def model_card(clf: Classifier) -> str:
             f"macro-F1 {figures['macro_f1']:.3f} "
             f"({figures['n']:,} texts never used in training)"
         )
-    if "config" in card:
+    if isinstance(clf.network, LMClassifier):
+        n = clf.network.config
+        tuned = card.get("lm", {}).get("finetune_s", 0)
+        lines.append(
+            f"- ULMFiT: the pretrained language model's {clf.tokenizer.vocab_size:,} subwords -> {n.embed_dim}-d "
+            f"embedding -> {n.num_layers} x {n.hidden_size} LSTM"
+            + (f" (fine-tuned on the training texts for {tuned:.0f} s first)" if tuned else "")
+            + f" -> last, max and mean pooling; the first {clf.max_tokens} tokens of a text are read."
+        )
+    elif "config" in card:
         c = card["config"]
         directions = "bidirectional " if c["bidirectional"] else ""
         start = {"word2vec": "word2vec vectors learnt on the training texts", "random": "random vectors"}

@@ -7,6 +7,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -18,14 +19,16 @@ from textlab.classify.embeddings import train_token_vectors, word_vector_rows
 from textlab.classify.model import Classifier, encode, evaluate, predict_token_lists
 from textlab.classify.tasks import classify_task
 from textlab.data.labelled import Example, LabelledSplits, load_labelled
-from textlab.devices import own_share
+from textlab.devices import distributed, own_share
+from textlab.lm.training import fine_tune
 from textlab.metrics import classification_report
+from textlab.networks.lm_classifier import LMClassifier, LMClassifierConfig
 from textlab.networks.text_classifier import ClassifierConfig, TextClassifier
 from textlab.text import UNK
 from textlab.text.batches import pad_batch
 from textlab.text.subwords import SentencePieceTokenizer, train_sentencepiece
 from textlab.text.words import WordTokenizer, WordVocab, normalise
-from textlab.training import EpochRecord, History, Step, fit, length_batches, place, provenance
+from textlab.training import EpochRecord, History, LayerGroups, Step, fit, length_batches, place, provenance
 
 
 @dataclass
@@ -85,20 +88,24 @@ def train_classifier(
     train = data.train
     if cfg.max_train_examples is not None and len(train) > cfg.max_train_examples:
         train = random.Random(cfg.split_seed).sample(train, cfg.max_train_examples)
-    tokenizer = build_tokenizer(cfg, [ex.text for ex in train])
     torch.manual_seed(cfg.train.seed)
-    network = TextClassifier(
-        ClassifierConfig(
-            tokenizer.vocab_size,
-            len(data.labels),
-            cfg.embed_dim,
-            cfg.hidden_size,
-            cfg.num_layers,
-            cfg.bidirectional,
-            cfg.dropout,
-            cfg.pooling,
+    lm_card: dict = {}
+    if cfg.encoder == "lm":
+        network, tokenizer, lm_card = _from_language_model(cfg, [ex.text for ex in train], len(data.labels))
+    else:
+        tokenizer = build_tokenizer(cfg, [ex.text for ex in train])
+        network = TextClassifier(
+            ClassifierConfig(
+                tokenizer.vocab_size,
+                len(data.labels),
+                cfg.embed_dim,
+                cfg.hidden_size,
+                cfg.num_layers,
+                cfg.bidirectional,
+                cfg.dropout,
+                cfg.pooling,
+            )
         )
-    )
     clf = Classifier(cfg.task, network, tokenizer, data.labels, cfg.letters_only, cfg.max_tokens)
     train_ids = [encode(clf, ex.text).ids or [UNK] for ex in train]
     coverage = _start_embeddings(clf, cfg, train_ids)
@@ -117,6 +124,7 @@ def train_classifier(
         },
         "tokenizer": {"kind": tokenizer.kind, "vocab_size": tokenizer.vocab_size},
         "embeddings": {"init": cfg.embeddings, "frozen": cfg.freeze_embeddings, "word2vec_coverage": coverage},
+        "lm": lm_card,
         "parameters": sum(p.numel() for p in network.parameters()),
         "config": asdict(cfg),
         "history": history.to_dict(),
@@ -127,12 +135,40 @@ def train_classifier(
     return clf
 
 
+def _from_language_model(
+    cfg: ClassifyConfig, texts: list[str], num_classes: int
+) -> tuple[LMClassifier, SentencePieceTokenizer, dict]:
+    """ULMFiT: the pretrained language model (fine-tuned on `texts` first, with `cfg.lm_finetune_s`) under a new
+    head; its tokenizer; and what the card records of it."""
+    from textlab.lm import CAPABILITY as LM  # the pretrained language model, when asked for
+
+    task = LM.tasks["lm"]
+    try:
+        lm = LM.load(task, Path(cfg.lm) if cfg.lm else None)
+    except CheckpointError as e:
+        raise ValueError(f"--encoder lm needs the language model in {cfg.lm or task.path()} (train lm): {e}") from None
+    if cfg.embeddings != "random":
+        raise ValueError("--encoder lm starts from the language model's embedding: leave --embeddings random")
+    card = {"pretrained": {k: lm.card.get(k) for k in ("valid", "test", "tokens")}, "finetune_s": cfg.lm_finetune_s}
+    if cfg.lm_finetune_s > 0:
+        documents = [t for t in (normalise(t, cfg.letters_only) for t in texts) if t]
+        history = fine_tune(lm, documents, cfg.lm_finetune_s, cfg.train)
+        card["finetuned"] = {"valid_loss": history.best.valid_loss, "epochs": len(history.epochs)}
+    n = lm.network.config
+    sizes = (n.vocab_size, num_classes, n.embed_dim, n.hidden_size, n.num_layers, cfg.dropout)
+    network = LMClassifier(LMClassifierConfig(*sizes))
+    network.load_encoder(lm.network.cpu())
+    return network, lm.tokenizer, card
+
+
 def _start_embeddings(clf: Classifier, cfg: ClassifyConfig, train_ids: list[list[int]]) -> float | None:
     """Copy pre-trained vectors into the embedding (`cfg.embeddings`); the share of tokens that got one."""
     if cfg.freeze_embeddings and cfg.embeddings == "random":
         raise ValueError("freezing the embeddings needs pre-trained ones: use --embeddings word2vec or neighbours")
     if cfg.embeddings == "random":
         return None
+    if isinstance(clf.network, LMClassifier):
+        raise ValueError("--encoder lm starts from the language model's embedding: leave --embeddings random")
     if cfg.embeddings == "word2vec":
         vectors, coverage = train_token_vectors(train_ids, clf.tokenizer.vocab_size, cfg.embed_dim, seed=cfg.train.seed)
     elif cfg.embeddings == "neighbours":
@@ -156,6 +192,11 @@ def _fit(
 ) -> History:
     network = clf.network
     placed = place(network, cfg.train)  # under torchrun, each process steps on its share of every batch
+    layers = None
+    if isinstance(network, LMClassifier):
+        layers = LayerGroups(network.layer_groups(), cfg.lr_factor, cfg.unfreeze)
+        if cfg.unfreeze and distributed():
+            raise ValueError("gradual unfreezing changes which layers learn, which DDP does not follow: --no-unfreeze")
     labels = torch.tensor(train_labels, device=placed.device)
     weights = class_weights(train_labels, len(data.labels)).to(placed.device) if cfg.balanced else None
     valid_ids = [encode(clf, ex.text).ids for ex in data.valid]
@@ -198,6 +239,7 @@ def _fit(
         on_epoch,
         should_stop,
         placed.device,
+        layers,
     )
 
 

@@ -16,7 +16,7 @@ from textlab.lm.model import LanguageModel, perplexity, stream_nll, token_stream
 from textlab.networks.word_lm import WordLM, WordLMConfig
 from textlab.text.batches import batchify
 from textlab.text.subwords import SentencePieceTokenizer, train_sentencepiece
-from textlab.training import Step, drive, provenance, stream_steps
+from textlab.training import History, Step, TrainConfig, drive, provenance, stream_steps
 
 TOKENIZER_SAMPLE = 200_000  # documents the tokenizer learns from (SentencePiece reads at most this many anyway)
 
@@ -63,6 +63,29 @@ def train_language_model(cfg: LMConfig, corpus: Corpus, report: Report) -> Langu
         **provenance(),
     }
     return lm
+
+
+def fine_tune(
+    lm: LanguageModel, documents: list[str], seconds: float, train: TrainConfig, batch_size: int = 32, seq_len: int = 64
+) -> History:
+    """ULMFiT's second stage: the language model reads a task's own texts (labels unused) for `seconds`, on
+    `train`'s device and seed; one document in twenty is held out, and the weights of the best validation (every
+    quarter of the time) are kept."""
+    if len(documents) < 20:
+        raise ValueError(f"fine-tuning the language model needs at least 20 texts, got {len(documents)}")
+    cfg = TrainConfig(
+        lr=1e-3, max_epochs=1_000, patience=0, time_budget_s=seconds, seed=train.seed, device=train.device
+    )
+    valid = token_stream(lm.tokenizer, documents[::20], 50_000)
+    rows = batchify(token_stream(lm.tokenizer, [d for i, d in enumerate(documents) if i % 20]), batch_size)
+
+    def evaluate() -> dict[str, float]:
+        loss = float(stream_nll(lm.network, valid).mean())
+        return {"loss": loss, "perplexity": math.exp(loss)}
+
+    history = drive(stream_steps(lm.network, cfg, rows, seq_len, evaluate, seconds / 4))
+    lm.network.eval()
+    return history
 
 
 def train(cfg: LMConfig, report: Report) -> LanguageModel:

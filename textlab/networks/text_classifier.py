@@ -101,11 +101,15 @@ class TextClassifier(nn.Module):
         return (torch.softmax(scores, dim=1)[..., None] * out).sum(dim=1)
 
     def probabilities(self, logits: torch.Tensor) -> torch.Tensor:
-        """(B, num_classes) probabilities from the logits."""
-        if self.config.outputs == 1:
-            p = torch.sigmoid(logits[:, 0])
-            return torch.stack([1 - p, p], dim=1)
-        return torch.softmax(logits, dim=1)
+        return class_probabilities(logits, self.config.outputs)
+
+
+def class_probabilities(logits: torch.Tensor, outputs: int) -> torch.Tensor:
+    """(B, num_classes) probabilities from (B, outputs) logits: one sigmoid logit for two classes, else softmax."""
+    if outputs == 1:
+        p = torch.sigmoid(logits[:, 0])
+        return torch.stack([1 - p, p], dim=1)
+    return torch.softmax(logits, dim=1)
 
 
 def reverse_within_lengths(lengths: torch.Tensor, total: int) -> torch.Tensor:

@@ -153,7 +153,7 @@ def test_the_slanted_triangular_schedule_rises_fast_and_falls_slowly():
 
 def test_training_follows_the_schedule_at_each_layers_own_rate():
     model = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.Linear(4, 1))
-    layers = LayerGroups([list(model[1].parameters()), list(model[0].parameters())], lr_factor=2.0, unfreeze=False)
+    layers = LayerGroups([list(model[1].parameters()), list(model[0].parameters())], lr_factor=2.0, unfreeze="all")
     optimizer = _optimizer(model, TrainConfig(lr=0.1), layers)
     assert [g["lr"] for g in optimizer.param_groups] == [0.1, 0.05]  # the head's rate, then half of it below
     cfg = TrainConfig(lr=0.1, max_epochs=2, patience=0, schedule="slanted")
@@ -194,6 +194,10 @@ def test_gradual_unfreezing_trains_the_head_alone_first_then_a_layer_more_each_e
     assert moved[3] == {"head", "lstm_l1", "lstm"}
     assert moved[4] == {"head", "lstm_l1", "lstm", "embed"}
     assert all(p.requires_grad for p in network.parameters())  # thawed again when training ends
+    fixed = LayerGroups(network.layer_groups(), unfreeze="none")
+    before = {n: p.detach().clone() for n, p in network.named_parameters()}
+    fit(network, TrainConfig(lr=0.05, max_epochs=2, patience=0), lambda: iter([0, 1]), loss, evaluate, 2, layers=fixed)
+    assert {n for n, p in network.named_parameters() if not torch.equal(p, before[n])} == {"head.weight", "head.bias"}
 
 
 @pytest.fixture(scope="module")

@@ -62,18 +62,25 @@ class TrainConfig:
 @dataclass
 class LayerGroups:
     """A model's layers from the output down (the head first), for ULMFiT's discriminative learning rates and gradual
-    unfreezing: group k learns at lr / lr_factor**k and, with `unfreeze`, trains from epoch k + 1 on (frozen before:
-    a head learnt on top of pretrained layers first, then those layers one by one)."""
+    unfreezing: group k learns at lr / lr_factor**k. `unfreeze` says when it trains: "gradual", from epoch k + 1 on
+    (a head learnt on top of pretrained layers first, then those layers one by one); "all", from the start;
+    "none", never but for the head (the pretrained layers as fixed features)."""
 
     groups: list[list[nn.Parameter]]
     lr_factor: float = 2.6
-    unfreeze: bool = True
+    unfreeze: Literal["gradual", "all", "none"] = "gradual"
 
     def thaw(self, epoch: int) -> None:
-        """Freeze the groups that do not train yet in `epoch` (from 1); every group trains after the last."""
+        """Freeze the groups that do not train in `epoch` (from 1)."""
         for k, group in enumerate(self.groups):
+            trains = {"gradual": epoch > k, "all": True, "none": k == 0}[self.unfreeze]
             for p in group:
-                p.requires_grad_(not self.unfreeze or epoch > k)
+                p.requires_grad_(trains)
+
+    def thaw_all(self) -> None:
+        for group in self.groups:
+            for p in group:
+                p.requires_grad_(True)
 
 
 def slanted_triangular(step: int, total: int, cut_frac: float = 0.1, ratio: float = 32.0) -> float:
@@ -246,7 +253,7 @@ def train_steps(
     if best_state is not None:
         model.load_state_dict(best_state)
     if layers is not None:
-        layers.thaw(len(layers.groups))  # every group thawed: the model leaves as it came
+        layers.thaw_all()  # the model leaves as it came
     model.eval()
     history.seconds = clock.elapsed()
     return history

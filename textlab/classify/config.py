@@ -30,7 +30,9 @@ class ClassifyConfig:
     encoder: Literal["gru", "lm"] = "gru"
     lm: str | None = None  # the language model's checkpoint folder (default models/lm)
     lm_finetune_s: float = 0.0  # with encoder lm: seconds of LM fine-tuning on the training texts first (0: none)
-    unfreeze: bool = True  # with encoder lm: gradual unfreezing (the head alone first, then a layer more an epoch)
+    # with encoder lm: gradual (the head alone first, then a layer more an epoch), all (every layer from the
+    # start), none (the language model's layers stay fixed: only the head learns)
+    unfreeze: Literal["gradual", "all", "none"] = "gradual"
     lr_factor: float = 2.6  # with encoder lm: each layer down learns at the rate above it / this
     embeddings: Literal["random", "word2vec", "neighbours"] = "random"  # word2vec: learnt on the training tokens
     freeze_embeddings: bool = False  # keep pre-trained embeddings as they are (not with "random")

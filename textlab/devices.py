@@ -12,6 +12,9 @@ stopping reads (rank 0's, broadcast).
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -43,6 +46,20 @@ def resolve_device(name: str) -> torch.device:
 def device_of(module: torch.nn.Module) -> torch.device:
     """Where a network's weights are (and so where its inputs must go)."""
     return next(module.parameters()).device
+
+
+_CUDNN_FLAG = threading.Lock()  # torch.backends.cudnn's flags are process-wide: one request at a time changes them
+
+
+@contextmanager
+def gradients_through_rnns(device: torch.device) -> Iterator[None]:
+    """Where a gradient goes back through a recurrent network in eval mode (the explanation views): cuDNN's RNN
+    backward refuses a forward pass run in eval mode, so on CUDA these run on PyTorch's own kernels instead."""
+    if device.type != "cuda":
+        yield
+        return
+    with _CUDNN_FLAG, torch.backends.cudnn.flags(enabled=False):
+        yield
 
 
 def _mps() -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from textlab.networks.char_lm import CharLM
 
@@ -36,7 +37,11 @@ class DynamicConfig:
 def dynamic_char_nll(network: CharLM, ids: torch.Tensor, cfg: DynamicConfig = DynamicConfig()) -> torch.Tensor:
     """Negative log-likelihood (nats) of `ids[1:]` under dynamic evaluation: the same quantity `char_nll` computes,
     read in one pass, with the weights updated after every segment. `network` itself is left unchanged."""
-    model = copy.deepcopy(network).eval()  # dropout off: the updates are the only change
+    model = copy.deepcopy(network).train()  # train mode, as cuDNN's backward needs; but no dropout: the updates are
+    model.lstm.dropout = 0.0  # the only change
+    for module in model.modules():
+        if isinstance(module, nn.Dropout):
+            module.p = 0.0
     device = next(model.parameters()).device
     optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.0, cfg.beta))
     nll, state = torch.empty(ids.numel() - 1), None

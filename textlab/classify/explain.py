@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from textlab.classify.model import MAX_CHARS, Classifier, ClassifyError, Encoded, encode
-from textlab.devices import device_of
+from textlab.devices import device_of, gradients_through_rnns
 from textlab.text import UNK
 from textlab.text.batches import pad_batch
 
@@ -36,7 +36,7 @@ def explain(clf: Classifier, text: str) -> Explanation:
         raise ClassifyError(f"The text has no {what}; the {clf.task} model cannot read it.")
     ids, lengths = pad_batch([enc.ids])
     network = clf.network
-    with torch.enable_grad():
+    with torch.enable_grad(), gradients_through_rnns(device_of(network)):
         embedded = network.embed(ids.to(device_of(network))).detach().requires_grad_(True)
         logits = network.forward_embedded(embedded, lengths)
         probs = network.probabilities(logits)[0].detach()

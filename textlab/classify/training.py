@@ -19,7 +19,7 @@ from textlab.classify.embeddings import train_token_vectors, word_vector_rows
 from textlab.classify.model import Classifier, encode, evaluate, predict_token_lists
 from textlab.classify.tasks import classify_task
 from textlab.data.labelled import Example, LabelledSplits, load_labelled
-from textlab.devices import distributed, own_share
+from textlab.devices import distributed, own_share, world
 from textlab.lm.training import fine_tune
 from textlab.metrics import classification_report
 from textlab.networks.lm_classifier import LMClassifier, LMClassifierConfig
@@ -149,6 +149,11 @@ def _from_language_model(
         raise ValueError(f"--encoder lm needs the language model in {cfg.lm or task.path()} (train lm): {e}") from None
     if cfg.embeddings != "random":
         raise ValueError("--encoder lm starts from the language model's embedding: leave --embeddings random")
+    if cfg.lm_finetune_s > 0 and world().size > 1:
+        raise ValueError(
+            "--lm-finetune-s validates every few seconds, which would come after a different step on each process: "
+            "use --lm-finetune-s 0 under torchrun"
+        )
     card = {"pretrained": {k: lm.card.get(k) for k in ("valid", "test", "tokens")}, "finetune_s": cfg.lm_finetune_s}
     if cfg.lm_finetune_s > 0:
         documents = [t for t in (normalise(t, cfg.letters_only) for t in texts) if t]

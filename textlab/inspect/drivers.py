@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from textlab.devices import device_of, gradients_through_rnns
 from textlab.inspect.reading import Reading
 from textlab.networks.char_lm import CharLM
 
@@ -36,7 +37,7 @@ def embedding_gradient(network: CharLM, ids: torch.Tensor) -> tuple[float, torch
 
     Only the embeddings' gradient is computed (`torch.autograd.grad`), so the shared model's own gradients are left
     alone; the network should be in eval mode (no dropout)."""
-    with torch.enable_grad():
+    with torch.enable_grad(), gradients_through_rnns(device_of(network)):
         x = network.embed(ids[:-1]).detach().requires_grad_(True)  # (T - 1, E)
         log_prob = log_prob_of(network, x, ids[-1])
         (grad,) = torch.autograd.grad(log_prob, x)

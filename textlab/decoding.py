@@ -116,8 +116,7 @@ def beam_search(
             copies[len(alive)] = memory.select(torch.zeros(len(alive), dtype=torch.long))
         previous = torch.tensor([h.tokens[-1] for h in alive]) if alive[0].tokens else start_tokens(len(alive))
         logits, state, weights = model.step(previous, state, copies[len(alive)])
-        scores = torch.tensor([h.logprob for h in alive], device=logits.device)
-        totals = torch.log_softmax(logits, dim=1) + scores[:, None]
+        totals = torch.log_softmax(logits, dim=1) + logits.new_tensor([h.logprob for h in alive])[:, None]
         vocab = totals.size(1)
         values, flat = totals.view(-1).topk(min(2 * beam, totals.numel()))
         rows = None if weights is None else weights.tolist()

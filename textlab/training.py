@@ -202,47 +202,33 @@ def train_steps(
         evaluate: validation figures with at least "loss" (the model is in eval mode, no gradients).
         should_stop: polled every step; True ends training after evaluating the epoch so far.
         device: where the caller put the model (`place`); without it, the CPU.
-        layers: discriminative rates and gradual unfreezing (`LayerGroups`); without it, one rate for every
-            parameter that requires a gradient.
+        layers: discriminative rates and gradual unfreezing (`LayerGroups`); without it, one rate for all.
     """
     device = device or torch.device("cpu")
     torch.manual_seed(cfg.seed + world().rank)  # dropout and data order; under torchrun, other masks on each process
     optimizer = _optimizer(model, cfg, layers)
-    if cfg.schedule == "slanted" and not steps_per_epoch:
-        raise ValueError("the slanted triangular schedule needs the number of steps in an epoch")
-    total_steps = (steps_per_epoch or 0) * cfg.max_epochs
+    rates, layers, clock = _Rates(optimizer, cfg, steps_per_epoch), layers or LayerGroups([]), _Clock()
     history, best_loss, best_state, stale = History(device=str(device), processes=world().size), math.inf, None, 0
-    clock, done = _Clock(), 0
     for epoch in range(1, cfg.max_epochs + 1):
         epoch_start, total, count = clock.elapsed(), 0.0, 0
-        if layers is not None:
-            layers.thaw(epoch)
+        layers.thaw(epoch)
         model.train()
         for batch in train_batches():
-            if cfg.schedule == "slanted":
-                for group in optimizer.param_groups:
-                    group["lr"] = group["initial_lr"] * slanted_triangular(done, total_steps)
+            rates.step()
             loss, norm = _step(model, cfg, optimizer, step_loss(batch))
-            done += 1
             loss = mean_over_processes(loss, device)
             total, count = total + loss, count + 1
             yield from clock.hold(Step(epoch, count, steps_per_epoch, loss, norm, clock.elapsed(), cfg.time_budget_s))
-            history.stopped = _stop_reason(cfg, clock.elapsed(), should_stop)
-            if any_process(bool(history.stopped), device):
-                history.stopped = history.stopped or "another process stopped"
+            history.stopped = _stop_reason(cfg, clock.elapsed(), should_stop, device)
+            if history.stopped:
                 break
-        if count == 0:
-            raise ValueError("the training data gave no batches: it is shorter than one batch")
-        record = _validate(model, evaluate, epoch, total / count, optimizer, clock.elapsed() - epoch_start)
-        record.valid_loss = rank0_value(record.valid_loss, device)
+        record = _validate(model, evaluate, epoch, (total, count), optimizer, clock.elapsed() - epoch_start, device)
         yield from clock.hold(record)
         if record.valid_loss < best_loss:
             best_loss, best_state, stale, history.best_epoch = record.valid_loss, _copy(model), 0, epoch
         else:
             stale += 1
-            if cfg.schedule == "plateau":
-                for group in optimizer.param_groups:
-                    group["lr"] *= cfg.lr_decay
+            rates.plateau()
             if cfg.patience and stale >= cfg.patience:
                 history.stopped = f"no validation improvement for {stale} epochs"
         history.epochs.append(record)
@@ -252,11 +238,32 @@ def train_steps(
         history.stopped = f"reached {cfg.max_epochs} epochs"
     if best_state is not None:
         model.load_state_dict(best_state)
-    if layers is not None:
-        layers.thaw_all()  # the model leaves as it came
+    layers.thaw_all()  # the model leaves as it came
     model.eval()
     history.seconds = clock.elapsed()
     return history
+
+
+class _Rates:
+    """The learning rates as the schedule moves them: along a slanted triangle over every step of every epoch, or
+    down by `lr_decay` after an epoch without improvement."""
+
+    def __init__(self, optimizer: torch.optim.Optimizer, cfg: TrainConfig, steps_per_epoch: int | None) -> None:
+        if cfg.schedule == "slanted" and not steps_per_epoch:
+            raise ValueError("the slanted triangular schedule needs the number of steps in an epoch")
+        self.optimizer, self.cfg, self.total, self.done = optimizer, cfg, (steps_per_epoch or 0) * cfg.max_epochs, 0
+
+    def step(self) -> None:
+        """Before each optimiser step."""
+        if self.cfg.schedule == "slanted":
+            for group in self.optimizer.param_groups:
+                group["lr"] = group["initial_lr"] * slanted_triangular(self.done, self.total)
+        self.done += 1
+
+    def plateau(self) -> None:
+        if self.cfg.schedule == "plateau":
+            for group in self.optimizer.param_groups:
+                group["lr"] *= self.cfg.lr_decay
 
 
 class _Clock:
@@ -307,11 +314,15 @@ def _step(
     return loss.item(), norm
 
 
-def _stop_reason(cfg: TrainConfig, elapsed: float, should_stop: Callable[[], bool] | None) -> str:
+def _stop_reason(cfg: TrainConfig, elapsed: float, should_stop: Callable[[], bool] | None, device: torch.device) -> str:
+    """Why training stops after this step ("" if it goes on); under torchrun every process stops when one does."""
+    reason = ""
     if cfg.time_budget_s is not None and elapsed >= cfg.time_budget_s:
-        return f"time budget of {cfg.time_budget_s:.0f} s reached"
-    if should_stop and should_stop():
-        return "stopped on request"
+        reason = f"time budget of {cfg.time_budget_s:.0f} s reached"
+    elif should_stop and should_stop():
+        reason = "stopped on request"
+    if any_process(bool(reason), device):
+        return reason or "another process stopped"
     return ""
 
 
@@ -319,14 +330,21 @@ def _validate(
     model: nn.Module,
     evaluate: Callable[[], dict[str, float]],
     epoch: int,
-    train_loss: float,
+    losses: tuple[float, int],
     optimizer: torch.optim.Optimizer,
     seconds: float,
+    device: torch.device,
 ) -> EpochRecord:
+    """The epoch's record: the mean of its `losses` (their sum and count) and the validation figures, whose loss
+    is rank 0's under torchrun (one early-stopping decision)."""
+    total, count = losses
+    if count == 0:
+        raise ValueError("the training data gave no batches: it is shorter than one batch")
     model.eval()
     with torch.no_grad():
         metrics = dict(evaluate())
-    return EpochRecord(epoch, train_loss, metrics.pop("loss"), optimizer.param_groups[0]["lr"], seconds, metrics)
+    valid_loss = rank0_value(metrics.pop("loss"), device)
+    return EpochRecord(epoch, total / count, valid_loss, optimizer.param_groups[0]["lr"], seconds, metrics)
 
 
 def _copy(model: nn.Module) -> dict[str, torch.Tensor]:

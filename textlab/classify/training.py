@@ -197,11 +197,7 @@ def _fit(
 ) -> History:
     network = clf.network
     placed = place(network, cfg.train)  # under torchrun, each process steps on its share of every batch
-    layers = None
-    if isinstance(network, LMClassifier):
-        layers = LayerGroups(network.layer_groups(), cfg.lr_factor, cfg.unfreeze)
-        if cfg.unfreeze != "all" and distributed():
-            raise ValueError("DDP needs every layer to learn from the first step: --unfreeze all under torchrun")
+    layers = _layer_groups(network, cfg)
     labels = torch.tensor(train_labels, device=placed.device)
     weights = class_weights(train_labels, len(data.labels)).to(placed.device) if cfg.balanced else None
     valid_ids = [encode(clf, ex.text).ids for ex in data.valid]
@@ -246,6 +242,15 @@ def _fit(
         placed.device,
         layers,
     )
+
+
+def _layer_groups(network: TextClassifier | LMClassifier, cfg: ClassifyConfig) -> LayerGroups | None:
+    """ULMFiT's discriminative rates and unfreezing, for a classifier on the language model (None for the GRU)."""
+    if not isinstance(network, LMClassifier):
+        return None
+    if cfg.unfreeze != "all" and distributed():
+        raise ValueError("DDP needs every layer to learn from the first step: --unfreeze all under torchrun")
+    return LayerGroups(network.layer_groups(), cfg.lr_factor, cfg.unfreeze)
 
 
 def _neighbour_rows(

@@ -34,9 +34,9 @@ def read_documents(name: str) -> tuple[list[str], str]:
     if name == "sitcoms":
         corpus = load_dialogue()
         lines, where = list(corpus.utterances), corpus.source
-        if corpus.name == "tbbt":
+        if corpus.name == "tbbt":  # the card names the transcripts, never the server folder they were read from
             lines += load_friends()
-            where += " and the Friends transcripts"
+            where = "The Big Bang Theory transcripts and the Friends transcripts"
         return [format_dialogue(lines) for lines in episodes(lines).values()], f"sitcom dialogue ({where})"
     if name == "wordnet":
         return wordnet_texts()

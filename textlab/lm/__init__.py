@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from textlab.capabilities import Capability, Task, network_to
 from textlab.files import read_text_file
@@ -29,14 +30,12 @@ TASKS = {"lm": LMTask("lm", "language model", "lm")}
 @dataclass
 class EvalOptions:
     text: Path  # a UTF-8 text file to score
-    documents: str = "lines"  # "lines": each non-empty line is a document; "file": the whole file is one
+    documents: Literal["lines", "file"] = "lines"  # lines: each non-empty line is a document; file: the file is one
 
 
 def evaluate(lm: LanguageModel, options: EvalOptions) -> dict:
     """Perplexity per subword and bits per character of a text file."""
     text = read_text_file(options.text)
-    if options.documents not in ("lines", "file"):
-        raise ValueError(f"--documents must be 'lines' or 'file', got {options.documents!r}")
     documents = [line for line in text.splitlines() if line.strip()] if options.documents == "lines" else [text]
     figures = perplexity(lm, documents)
     return {"vocab_size": lm.tokenizer.vocab_size, "loss": math.log(figures["perplexity"]), **figures}

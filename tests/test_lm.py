@@ -250,3 +250,14 @@ def test_the_language_model_encoder_refuses_word2vec_starts_and_a_missing_model(
         sentiment_from_lm(lm_folder, embeddings="word2vec")
     with pytest.raises(ValueError, match="needs the language model in"):
         sentiment_from_lm(tmp_path / "none")
+
+
+def test_a_classifier_at_another_split_seed_would_test_on_texts_the_language_model_read(lm_folder, tmp_path):
+    from tests.conftest import tiny_classify_config, tiny_task_data
+
+    lm = load_language_model(lm_folder)
+    lm.card["config"] = {**lm.card.get("config", {}), "sources": ["imdb", "wordnet"]}
+    save_language_model(tmp_path / "lm", lm)
+    cfg = tiny_classify_config("sentiment", encoder="lm", lm=str(tmp_path / "lm"), datasets=("imdb",), split_seed=3)
+    with pytest.raises(ValueError, match="some of its texts are this classifier's test texts"):
+        train_classifier(cfg, tiny_task_data("sentiment"))

@@ -149,6 +149,12 @@ def _from_language_model(
         raise ValueError(f"--encoder lm needs the language model in {cfg.lm or task.path()} (train lm): {e}") from None
     if cfg.embeddings != "random":
         raise ValueError("--encoder lm starts from the language model's embedding: leave --embeddings random")
+    read = set(cfg.datasets) & set(lm.card.get("config", {}).get("sources", ()))
+    if cfg.split_seed != 0 and read:
+        raise ValueError(
+            f"the language model read the training split of {', '.join(sorted(read))} at split seed 0: at "
+            f"--split-seed {cfg.split_seed} some of its texts are this classifier's test texts; use --split-seed 0"
+        )
     if cfg.lm_finetune_s > 0 and world().size > 1:
         raise ValueError(
             "--lm-finetune-s validates every few seconds, which would come after a different step on each process: "

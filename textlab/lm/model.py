@@ -31,8 +31,8 @@ class LanguageModel:
 
 
 def token_stream(tokenizer: SentencePieceTokenizer, documents: list[str], limit: int | None = None) -> torch.Tensor:
-    """The documents' subword ids in one stream, each document closed by the end-of-sequence id; at most `limit`
-    ids (whole documents, but for the first)."""
+    """The documents' subword ids in one stream after an end-of-sequence id, each document closed by another; with
+    `limit`, the first `limit` + 1 ids (`limit` targets: the last document read may be cut short)."""
     ids: list[int] = [EOS]
     for document in documents:
         ids += tokenizer.encode(document) + [EOS]

@@ -30,7 +30,7 @@ def train_language_model(cfg: LMConfig, corpus: Corpus, report: Report) -> Langu
     tokenizer = SentencePieceTokenizer(train_sentencepiece(sample, cfg.vocab_size, cfg.split_seed, sequence_marks=True))
     report.note(f"tokenizer: {tokenizer.vocab_size:,} subwords; encoding {len(documents):,} documents")
     stream = token_stream(tokenizer, documents, cfg.max_tokens)
-    valid = token_stream(tokenizer, corpus.valid, cfg.valid_tokens)
+    valid = token_stream(tokenizer, rng.sample(corpus.valid, len(corpus.valid)), cfg.valid_tokens)  # every source
     report.note(f"training on {stream.numel():,} tokens, validating on {valid.numel():,}")
     torch.manual_seed(cfg.train.seed)
     network = WordLM(WordLMConfig(tokenizer.vocab_size, cfg.embed_dim, cfg.hidden_size, cfg.num_layers, cfg.dropout))

@@ -147,7 +147,7 @@ def slot_for(capability: Capability, task: Task, device: str = "cpu") -> ModelSl
     def train(progress: Progress) -> Model:
         cfg = task.quick()
         if where is not None:
-            cfg.train.device = str(where)
+            cfg.train.device = where.type
         return placed(capability.train(cfg, Report(progress=progress)))
 
     return ModelSlot(

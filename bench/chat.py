@@ -49,20 +49,20 @@ def matmul_gflops(repeats: int) -> float:
     return 2 * 1024**3 / median_time(lambda: a @ b, repeats * 4) / 1e9
 
 
+def lstm_macs(input_size: int, hidden_size: int, num_layers: int) -> int:
+    """Multiply-adds of one time step of a stacked LSTM."""
+    return sum(4 * hidden_size * ((input_size if i == 0 else hidden_size) + hidden_size) for i in range(num_layers))
+
+
 def lstm_macs_per_char(cfg: CharLMConfig) -> int:
-    macs, width = 0, cfg.embed_dim
-    for _ in range(cfg.num_layers):
-        macs += 4 * cfg.hidden_size * (width + cfg.hidden_size)
-        width = cfg.hidden_size
-    return macs + cfg.hidden_size * cfg.vocab_size
+    return lstm_macs(cfg.embed_dim, cfg.hidden_size, cfg.num_layers) + cfg.hidden_size * cfg.vocab_size
 
 
-def training_speed(train_text: str, vocab, repeats: int) -> tuple[float, float]:
-    """chars/s and GFLOP/s of full-config training steps (forward, backward, Adam) on real text."""
-    cfg = ChatConfig()
-    network = CharLM(network_config(cfg, len(vocab)))
-    optimizer = torch.optim.Adam(network.parameters())
-    batches = tbptt_batches(batchify(torch.tensor(vocab.encode(train_text[:2_000_000])), cfg.batch_size), cfg.seq_len)
+def lm_step_seconds(network: torch.nn.Module, batches, repeats: int) -> float:
+    """Median seconds of one training step (forward, backward, Adam) of a next-token model on the (x, y) windows of
+    `batches`, after one step of warm-up."""
+    optimizer = torch.optim.Adam(network.parameters(), lr=1e-4)
+    network.train()
 
     def step():
         x, y = next(batches)
@@ -73,7 +73,17 @@ def training_speed(train_text: str, vocab, repeats: int) -> tuple[float, float]:
         optimizer.step()
 
     step()
-    seconds = median_time(step, repeats + 2)
+    seconds = median_time(step, repeats)
+    network.eval()
+    return seconds
+
+
+def training_speed(train_text: str, vocab, repeats: int) -> tuple[float, float]:
+    """chars/s and GFLOP/s of full-config training steps (forward, backward, Adam) on real text."""
+    cfg = ChatConfig()
+    network = CharLM(network_config(cfg, len(vocab)))
+    batches = tbptt_batches(batchify(torch.tensor(vocab.encode(train_text[:2_000_000])), cfg.batch_size), cfg.seq_len)
+    seconds = lm_step_seconds(network, batches, repeats + 2)
     chars_per_s = cfg.batch_size * cfg.seq_len / seconds
     return chars_per_s, chars_per_s * 6 * lstm_macs_per_char(network.config) / 1e9
 

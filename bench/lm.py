@@ -9,15 +9,15 @@ ceiling. Writes the "lm" section of BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import sys
 import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 
-from bench.chat import matmul_gflops, median_time
+from bench.chat import lm_step_seconds, lstm_macs, matmul_gflops
 from bench.ppmd import bits_per_char as ppmd_bits
 from bench.report import machine_line, write_section
 from textlab.data.labelled import load_labelled
@@ -25,7 +25,7 @@ from textlab.lm import CAPABILITY
 from textlab.lm.corpus import build_corpus
 from textlab.lm.model import perplexity, token_stream
 from textlab.networks.word_lm import WordLM
-from textlab.text.batches import batchify
+from textlab.text.batches import batchify, tbptt_batches
 from textlab.text.words import normalise
 
 QUICK = ["--documents", "40", "--context-chars", "200000", "--repeats", "1"]
@@ -34,29 +34,14 @@ QUICK = ["--documents", "40", "--context-chars", "200000", "--repeats", "1"]
 def macs_per_token(network: WordLM) -> int:
     """Multiply-adds of one token's forward pass: the LSTM, the projection and the tied softmax."""
     cfg = network.config
-    lstm = sum(4 * cfg.hidden_size * (cfg.embed_dim if i == 0 else cfg.hidden_size) for i in range(cfg.num_layers))
-    lstm += 4 * cfg.hidden_size * cfg.hidden_size * cfg.num_layers
+    lstm = lstm_macs(cfg.embed_dim, cfg.hidden_size, cfg.num_layers)
     return lstm + cfg.hidden_size * cfg.embed_dim + cfg.embed_dim * cfg.vocab_size
 
 
 def training_speed(network: WordLM, ids: torch.Tensor, batch: int, seq_len: int, repeats: int) -> float:
     """Tokens a second of forward + backward + Adam on windows of the stream (median of `repeats` steps)."""
-    rows = batchify(ids, batch)
-    optimizer = torch.optim.Adam(network.parameters(), lr=1e-4)
-    network.train()
-
-    def step():
-        x, y = rows[:, :seq_len], rows[:, 1 : seq_len + 1]
-        logits, _ = network(x)
-        loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-
-    step()
-    seconds = median_time(step, repeats)
-    network.eval()
-    return batch * seq_len / seconds
+    batches = itertools.cycle(tbptt_batches(batchify(ids, batch), seq_len))
+    return batch * seq_len / lm_step_seconds(network, batches, repeats)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,7 +84,7 @@ def which_message(tfidf, messages: list[str], replies: list[str], seed: int = 0)
 def generated_replies(chat, listener, tfidf, items, counts: list[int]) -> list[str]:
     """Table rows: for Sheldon's true lines and the chat's replies with each of `counts` candidates to the same
     held-out messages (the line before each true reply), how often a reader finds the message from the reply and
-    how often the reply repeats 3 consecutive words of it."""
+    how often the reply repeats 3 consecutive words of it, and its mean length."""
     messages = [item.context[-1].text for item in items]
     replies = {"Sheldon's true line": [item.candidates[item.answer] for item in items]}
     for n in counts:
@@ -95,9 +95,33 @@ def generated_replies(chat, listener, tfidf, items, counts: list[int]) -> list[s
     rows = []
     for label, texts in replies.items():
         echo = np.mean([echoes(r, m) for r, m in zip(texts, messages, strict=True)])
-        rows.append(f"| {label} | {which_message(tfidf, messages, texts):.3f} | {echo:.3f} |")
+        length = np.mean([len(text) for text in texts])
+        rows.append(f"| {label} | {which_message(tfidf, messages, texts):.3f} | {echo:.3f} | {length:.0f} |")
         print(rows[-1], file=sys.stderr)
     return rows
+
+
+FLUENCY_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
+
+
+def fluency_figures(chat, listener, tfidf, items) -> list[tuple[float, float]]:
+    """For each w of FLUENCY_WEIGHTS, the reader's share and the chosen replies' mean length in characters when the
+    default number of candidates is chosen among by the listener's score plus w times the character model's fluency
+    (its mean log-probability per character). w = 0 is what the chat serves."""
+    messages = [item.context[-1].text for item in items]
+    replies = [
+        answer(chat, listener, item.context, item.bot, SamplingConfig(seed=i), DEFAULT_CANDIDATES).candidates
+        for i, item in enumerate(items)
+    ]
+    figures = []
+    for weight in FLUENCY_WEIGHTS:
+        chosen = []
+        for candidates in replies:
+            allowed = [c for c in candidates if not c.echoes] or candidates  # the chat's rule against parroting
+            chosen.append(max(allowed, key=lambda c: c.listening + weight * c.fluency).text)
+        figures.append((which_message(tfidf, messages, chosen), float(np.mean([len(text) for text in chosen]))))
+        print(f"fluency weight {weight:g}: reader {figures[-1][0]:.3f}, {figures[-1][1]:.0f} chars", file=sys.stderr)
+    return figures
 
 
 def reply_times(chat, listener, items, n: int, repeats: int) -> tuple[float, float]:
@@ -114,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, help="rank at most this many replies per split (default: all)")
     parser.add_argument("--repeats", type=int, default=30, help="replies timed per number of candidates")
-    parser.add_argument("--replies", type=int, default=150, help="test messages answered for the reader's test")
+    parser.add_argument("--replies", type=int, help="messages answered per split for the reader's test (default: all)")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "BENCHMARKS.md")
     args = parser.parse_args(argv)
 
@@ -139,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     answered = items["test"][: args.replies]
     counts = sorted({1, 8, DEFAULT_CANDIDATES, 32})
     reader = (len(answered), generated_replies(chat, listener, tfidf, answered, counts))
+    fluency = [fluency_figures(chat, listener, tfidf, items[name][: args.replies]) for name in ("valid", "test")]
     timing = [(n, *reply_times(chat, listener, items["test"], n, args.repeats)) for n in sorted({*counts, 16})]
     examples = []
     for who, message in MESSAGES:
@@ -146,11 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         one = answer(chat, listener, turns, "Sheldon", SamplingConfig(seed=42), 1).text
         chosen = answer(chat, listener, turns, "Sheldon", SamplingConfig(seed=42), DEFAULT_CANDIDATES).text
         examples.append(f"| {who}: {message} | {one} | {chosen} |")
-    write_section(args.out, "listen", section(chat, listener, items, rows, reader, timing, examples))
+    write_section(args.out, "listen", section(chat, listener, items, rows, reader, fluency, timing, examples))
     return 0
 
 
-def section(chat, listener, items, rows, reader, timing, examples) -> str:
+def section(chat, listener, items, rows, reader, fluency, timing, examples) -> str:
     card = listener.card
     return "\n".join(
         [
@@ -171,16 +196,28 @@ def section(chat, listener, items, rows, reader, timing, examples) -> str:
             "top-p 0.95), the one the listener scores highest sent; the model's own likelihood is not used to choose "
             "(it picks the true reply at chance, above).",
             "",
-            f"Does a reply answer its message? For the first {reader[0]} test messages "
+            f"Does a reply answer its message? For {reader[0]} test messages "
             "(the line before each true reply), a reader's test: the share of replies whose own message a TF-IDF "
             "reader ranks first among 10 messages (chance 0.10), and the share that repeat 3 or more consecutive "
             "words of the message (parroting; the chat passes over such a candidate while another does not). The "
             "reader is not independent of the listener, whose TF-IDF part rewards shared words: Sheldon's own lines "
             "are the yardstick.",
             "",
-            "| replies | reader finds the message | repeats 3 words of it |",
-            "| --- | --- | --- |",
+            "| replies | reader finds the message | repeats 3 words of it | characters |",
+            "| --- | --- | --- | --- |",
             *reader[1],
+            "",
+            "Fluency in the choice: the same candidates chosen by listener + w x fluency (the character model's mean "
+            "log-probability per character of its own line), on the validation messages (where w would be chosen) and "
+            "the test ones; the reader as above.",
+            "",
+            "| w | validation: reader finds the message | reply length (chars) | test: reader finds the message "
+            "| reply length (chars) |",
+            "| --- | --- | --- | --- | --- |",
+            *(
+                f"| {w:g} | {v[0]:.3f} | {v[1]:.0f} | {t[0]:.3f} | {t[1]:.0f} |"
+                for w, v, t in zip(FLUENCY_WEIGHTS, *fluency, strict=True)
+            ),
             "",
             "| candidates | whole reply p50 | p95 |",
             "| --- | --- | --- |",

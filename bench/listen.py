@@ -105,9 +105,9 @@ FLUENCY_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
 
 
 def fluency_figures(chat, listener, tfidf, items) -> list[tuple[float, float]]:
-    """For each w of FLUENCY_WEIGHTS, the reader's share and the chosen replies' mean length in characters when the
-    default number of candidates is chosen among by the listener's score plus w times the character model's fluency
-    (its mean log-probability per character). w = 0 is what the chat serves."""
+    """For each w of FLUENCY_WEIGHTS, the reader's share and the chosen replies' mean length in characters, when the
+    listener's score plus w times the character model's fluency (its mean log-probability per character) chooses
+    among the default number of candidates. w = 0 is what the chat serves."""
     messages = [item.context[-1].text for item in items]
     replies = [
         answer(chat, listener, item.context, item.bot, SamplingConfig(seed=i), DEFAULT_CANDIDATES).candidates

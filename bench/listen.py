@@ -23,7 +23,7 @@ from bench.report import machine_line, write_section
 from textlab.chat import CAPABILITY as CHAT
 from textlab.chat.candidates import line_logprobs
 from textlab.chat.model import conversation, prompt_for
-from textlab.chat.reply import DEFAULT_CANDIDATES, answer, echoes
+from textlab.chat.reply import DEFAULT_CANDIDATES, answer, choose, echoes
 from textlab.chat.scoring import normalise_lines
 from textlab.chat.selection import recall_at_1, selection_items
 from textlab.data.dialogue import episodes
@@ -148,8 +148,8 @@ def fluency_figures(chat, listener, tfidf, items) -> list[tuple[float, float]]:
     for weight in FLUENCY_WEIGHTS:
         chosen = []
         for candidates in replies:
-            allowed = [c for c in candidates if not c.echoes] or candidates  # the chat's rule against parroting
-            chosen.append(max(allowed, key=lambda c: c.listening + weight * c.fluency).text)
+            scores = np.array([c.listening + weight * c.fluency for c in candidates])
+            chosen.append(candidates[choose(scores, [c.echoes for c in candidates])].text)
         figures.append((which_message(tfidf, messages, chosen), float(np.mean([len(text) for text in chosen]))))
         print(f"fluency weight {weight:g}: reader {figures[-1][0]:.3f}, {figures[-1][1]:.0f} chars", file=sys.stderr)
     return figures

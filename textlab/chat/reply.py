@@ -62,9 +62,14 @@ def answer(
         return Reply(texts[0], [Candidate(d.text, None, d.fluency) for d in drafts], 0)
     scores = listener.score(turns, texts)
     parrots = [bool(turns) and echoes(text, turns[-1].text) for text in texts]
-    chosen = int(np.argmax(np.where(parrots, -np.inf, scores) if not all(parrots) else scores))
+    chosen = choose(scores, parrots)
     candidates = [Candidate(d.text, float(s), d.fluency, p) for d, s, p in zip(drafts, scores, parrots, strict=True)]
     return Reply(texts[chosen], candidates, chosen)
+
+
+def choose(scores: np.ndarray, parrots: Sequence[bool]) -> int:
+    """The best-scoring candidate among those that do not parrot the message (among all, if every one does)."""
+    return int(np.argmax(np.where(parrots, -np.inf, scores) if not all(parrots) else scores))
 
 
 def echoes(reply: str, message: str, n: int = ECHO_WORDS) -> bool:

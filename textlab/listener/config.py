@@ -17,6 +17,7 @@ class ListenerConfig:
     vocab_size: int = 12_000  # words; the embedding is stored in half precision to stay under 10 MB
     embed_dim: int = 200  # the Neighbours vectors' size, so that they can start the embedding
     embeddings: Literal["neighbours", "random"] = "neighbours"  # where the word embedding starts
+    sentences: Literal["minilm", "none"] = "minilm"  # a pretrained sentence encoder beside them (from PyPI), or none
     hidden_size: int = 128  # GRU units per direction, in each encoder
     out_dim: int = 256  # the space contexts and replies meet in
     dropout: float = 0.1

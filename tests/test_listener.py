@@ -125,6 +125,26 @@ def test_a_candidate_that_parrots_the_message_is_passed_over(tiny_chat, monkeypa
     turns = [Utterance("talk", "Amy", "what do you think of string theory")]
     chosen = reply.answer(tiny_chat, Overlap(), turns, "Sheldon", SamplingConfig(seed=0), 3)
     assert chosen.text == "string theory is elegant"  # the best-scored candidate that does not parrot
-    assert [c.echoes for c in chosen.candidates] == [True, False, False]
+    assert [c.parrots for c in chosen.candidates] == [True, False, False]
     monkeypatch.setattr(reply, "draw_replies", lambda *args: [Draft(lines[0], -5.0, 10)] * 2)
     assert reply.answer(tiny_chat, Overlap(), turns, "Sheldon", SamplingConfig(seed=0), 2).text == lines[0]
+
+
+def test_a_candidate_that_says_one_of_his_own_recent_lines_again_is_passed_over(tiny_chat, monkeypatch):
+    class Context:  # a listener that, like the real one, finds a line already in the conversation fits it best
+        def score(self, turns, texts):
+            said = {w for t in turns for w in t.text.lower().split()}
+            return np.array([len(said & set(t.lower().split())) for t in texts], float)
+
+    said_before = "You are sitting in my spot."
+    turns = [
+        Utterance("talk", "Penny", "Hi."),
+        Utterance("talk", "Sheldon", said_before),
+        Utterance("talk", "Penny", "Can we go out tonight?"),
+    ]
+    lines = [said_before, "I have a date with my train set.", "No."]
+    monkeypatch.setattr(reply, "draw_replies", lambda *args: [Draft(line, -5.0, 10) for line in lines])
+    chosen = reply.answer(tiny_chat, Context(), turns, "Sheldon", SamplingConfig(seed=0), 3)
+    assert chosen.text == lines[1] and [c.parrots for c in chosen.candidates] == [True, False, False]
+    older = [Utterance("talk", "Penny", "Hi."), *turns[1:2], *[Utterance("talk", "Leonard", "Hm.")] * 3]
+    assert not reply.parrots_turns(said_before, older)  # said more than three turns ago: he may say it again

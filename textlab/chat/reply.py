@@ -17,7 +17,10 @@ from textlab.sampling import SamplingConfig
 
 DEFAULT_CANDIDATES = 32  # replies drawn per answer; 1 is the character model alone
 MAX_CANDIDATES = 32
-ECHO_WORDS = 3  # a candidate that repeats this many consecutive words of the message parrots it
+ECHO_WORDS = 3  # a candidate that repeats this many consecutive words of a recent turn parrots it
+# the turns a candidate must not parrot: the message and the two before it, his own lines among them (the listener's
+# parts read these turns too, and score a line said again as one that fits the conversation)
+ECHO_TURNS = 3
 
 
 @dataclass
@@ -25,7 +28,7 @@ class Candidate:
     text: str
     listening: float | None  # the listener's score (None without a listener): what the choice is made on
     fluency: float  # the character model's mean log-probability per character of its own line
-    echoes: bool = False  # it repeats three words in a row of the message: passed over while another does not
+    parrots: bool = False  # it repeats 3 words in a row of a recent turn: passed over while another does not
 
 
 @dataclass
@@ -47,8 +50,9 @@ def answer(
 
     Without a listener (or with `n` = 1) the first draft is the answer. The listener's scores are the choice: the
     model's own likelihood is shown but not used, since it picks the true reply at chance (BENCHMARKS.md, "chat").
-    A candidate that parrots the message (`echoes`) is passed over while another does not: the listener's word
-    overlap would otherwise reward it.
+    A candidate that parrots the last turns (`parrots`) is passed over while another does not: the listener, which
+    measures how well a line fits the conversation, would otherwise reward the message said back, or a line of the
+    bot's own said again.
     """
     if not 1 <= n <= MAX_CANDIDATES:
         raise ValueError(f"the number of candidates must be from 1 to {MAX_CANDIDATES}, got {n}")
@@ -61,15 +65,20 @@ def answer(
     if listener is None:
         return Reply(texts[0], [Candidate(d.text, None, d.fluency) for d in drafts], 0)
     scores = listener.score(turns, texts)
-    parrots = [bool(turns) and echoes(text, turns[-1].text) for text in texts]
+    parrots = [parrots_turns(text, turns) for text in texts]
     chosen = choose(scores, parrots)
     candidates = [Candidate(d.text, float(s), d.fluency, p) for d, s, p in zip(drafts, scores, parrots, strict=True)]
     return Reply(texts[chosen], candidates, chosen)
 
 
 def choose(scores: np.ndarray, parrots: Sequence[bool]) -> int:
-    """The best-scoring candidate among those that do not parrot the message (among all, if every one does)."""
+    """The best-scoring candidate among those that do not parrot (among all, if every one does)."""
     return int(np.argmax(np.where(parrots, -np.inf, scores) if not all(parrots) else scores))
+
+
+def parrots_turns(reply: str, turns: Sequence[Utterance]) -> bool:
+    """Whether `reply` repeats words of one of the last ECHO_TURNS turns (see `echoes`)."""
+    return any(echoes(reply, turn.text) for turn in turns[-ECHO_TURNS:])
 
 
 def echoes(reply: str, message: str, n: int = ECHO_WORDS) -> bool:

@@ -47,7 +47,7 @@ DEFAULTS = {
     "candidates": DEFAULT_CANDIDATES,
 }
 CANDIDATE_COLUMNS = ["chosen", "candidate", "listener score", "bits per character"]
-PARROTS = "no: repeats the message"  # the "chosen" column of a candidate passed over for parroting
+PARROTS = "no: repeats the conversation"  # the "chosen" column of a candidate passed over for parroting
 
 
 def send_message(
@@ -109,7 +109,7 @@ def candidate_rows(reply: Reply) -> dict:
     for i in order:
         c = reply.candidates[i]
         score = None if c.listening is None else round(c.listening, 3)
-        chosen = "yes" if i == reply.chosen else PARROTS if c.echoes else ""
+        chosen = "yes" if i == reply.chosen else PARROTS if c.parrots else ""
         rows.append([chosen, c.text, score, round(-c.fluency / math.log(2), 2)])
     return {"headers": CANDIDATE_COLUMNS, "data": rows}
 

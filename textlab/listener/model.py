@@ -87,9 +87,10 @@ class Listener:
         """Each candidate's encoder cosine, TF-IDF cosine and (with a sentence encoder) sentence cosine with the
         context, the last turns each part reads as `mix` (default: the one served) says."""
         mix = mix or self.serving_mix
-        query = self.tfidf(last_turns(context, mix.tfidf_turns))
-        tfidf = [sum(w * query.get(f, 0.0) for f, w in self.tfidf(c).items()) for c in candidates]
-        parts = {"encoder": self.encoder_scores(context, candidates), "tfidf": np.array(tfidf)}
+        parts = {
+            "encoder": self.encoder_scores(context, candidates),
+            "tfidf": self.tfidf_scores(context, candidates, mix.tfidf_turns),
+        }
         if self.sentences is not None:
             said = self.sentences.encode([last_turns(context, mix.sentence_turns)], keep="last")[0]
             parts["sentence"] = self.sentences.encode(candidates) @ said
@@ -101,6 +102,11 @@ class Listener:
             c = self.network.encode_contexts(*pad_batch([self.context_ids(context)]))
             r = self.network.encode_replies(*pad_batch([self.reply_ids(x) for x in candidates]))
         return (r @ c[0]).cpu().numpy()
+
+    def tfidf_scores(self, context: Sequence[Utterance], candidates: Sequence[str], turns: int) -> np.ndarray:
+        """The TF-IDF cosine of each candidate with the last `turns` turns."""
+        query = self.tfidf(last_turns(context, turns))
+        return np.array([sum(w * query.get(f, 0.0) for f, w in self.tfidf(c).items()) for c in candidates])
 
     def score(self, context: Sequence[Utterance], candidates: Sequence[str]) -> np.ndarray:
         mix = self.serving_mix
@@ -165,8 +171,8 @@ def _build(ckpt: Checkpoint) -> Listener:
         raise ValueError(f"a vocabulary of {len(vocab)} words does not fit the network")
     network.load_state_dict(tensors)
     mix, mix_alone = Mix(**ckpt.extras["mix"]["with_sentences"]), Mix(**ckpt.extras["mix"]["alone"])
-    listener = Listener(network, vocab, idf, Reading(**ckpt.extras["reading"]), mix, mix_alone)
-    listener.card = ckpt.extras.get("card", {})
+    card = ckpt.extras.get("card", {})
+    listener = Listener(network, vocab, idf, Reading(**ckpt.extras["reading"]), mix, mix_alone, card=card)
     if mix.sentence_weight:
         try:
             listener.sentences = load_sentences()

@@ -173,7 +173,9 @@ def choose_mix(listener: Listener, items: list[SelectionItem]) -> None:
     listener has one) and without it. Each part's scores are computed once for every number of turns tried."""
     encoder = np.stack([listener.encoder_scores(item.context, item.candidates) for item in items])
     answers = np.array([item.answer for item in items])
-    tfidf = {t: np.stack([_tfidf(listener, item, t) for item in items]) for t in TFIDF_TURNS}
+    tfidf = {
+        t: np.stack([listener.tfidf_scores(item.context, item.candidates, t) for item in items]) for t in TFIDF_TURNS
+    }
     sentence = _sentence_table(listener, items) if listener.sentences is not None else {}
 
     def best(sentence_turns: tuple[int, ...], sentence_weights: tuple[float, ...]) -> Mix:
@@ -187,11 +189,6 @@ def choose_mix(listener: Listener, items: list[SelectionItem]) -> None:
     listener.mix = best(SENTENCE_TURNS, SENTENCE_WEIGHTS) if sentence else listener.mix_alone
     if not listener.mix.sentence_weight:
         listener.sentences = None
-
-
-def _tfidf(listener: Listener, item: SelectionItem, turns: int) -> np.ndarray:
-    query = listener.tfidf(last_turns(item.context, turns))
-    return np.array([sum(w * query.get(f, 0.0) for f, w in listener.tfidf(c).items()) for c in item.candidates])
 
 
 def _sentence_table(listener: Listener, items: list[SelectionItem]) -> dict[int, np.ndarray]:

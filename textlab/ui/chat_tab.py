@@ -223,11 +223,12 @@ def _show_candidates(table: gr.Dataframe) -> None:
     with gr.Accordion("Why this reply: the candidates and the listener's scores", open=False, elem_id="chat-why"):
         gr.Markdown(
             "The character model drew these replies side by side; the listener scored how well each answers the "
-            "last turns (a dual encoder's cosine plus word overlap), and the best was sent. Bits per character: how "
-            "surprised the character model is by its own line (lower is more typical of the show). A candidate "
-            "that repeats three words in a row of the message is passed over while another does not. A repeated "
-            "line is shown once; while other people's replies wait their turn, each reply draws fewer candidates "
-            "(the slider is the most), so that a crowd still gets quick answers."
+            "last turns (a dual encoder's cosine, word overlap and a pretrained sentence encoder's cosine; the model "
+            "card above gives the weights), and the best was sent. Bits per character: how surprised the character "
+            "model is by its own line (lower is more typical of the show). A candidate that repeats three words in a "
+            "row of the last three turns (the message, or a line of his own) is passed over while another does not. "
+            "A repeated line is shown once; while other people's replies wait their turn, each reply draws fewer "
+            "candidates (the slider is the most), so that a crowd still gets quick answers."
         )
         table.render()
 

@@ -280,8 +280,8 @@ def section(chat, listener, items, rows, others, reader, fluency, timing, exampl
             "(the line before each true reply), a reader's test: the share of replies whose own message a reader "
             "ranks first among 10 messages (chance 0.10) by the cosine of the two, with TF-IDF's vectors or the "
             "sentence encoder's; and the share that repeat 3 or more consecutive words of the message (parroting; "
-            "the chat passes over such a candidate while another does not). Neither reader is independent of the "
-            "listener, which holds both: Sheldon's own lines are the yardstick.",
+            "the chat passes over a candidate that does so to any of the last three turns while another does not). "
+            "Neither reader is independent of the listener, which holds both: Sheldon's own lines are the yardstick.",
             "",
             f"| replies | {' | '.join(f'{name} reader finds the message' for name in reader[1])} "
             "| repeats 3 words of it | characters |",

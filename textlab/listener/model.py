@@ -48,6 +48,9 @@ class Mix:
     tfidf_turns: int = 3
     sentence_weight: float = 0.0
     sentence_turns: int = 3
+    # the message's own vector, times this, added to the last turns' before the cosine: the turns read together
+    # lose the message among them (it helped the sentence encoder alone on episodes it never saw, see training.py)
+    sentence_message: float = 0.0
 
 
 @dataclass
@@ -92,7 +95,7 @@ class Listener:
             "tfidf": self.tfidf_scores(context, candidates, mix.tfidf_turns),
         }
         if self.sentences is not None:
-            said = self.sentences.encode([last_turns(context, mix.sentence_turns)], keep="last")[0]
+            said = context_vectors(self.sentences, [context], mix.sentence_turns, mix.sentence_message)[0]
             parts["sentence"] = self.sentences.encode(candidates) @ said
         return parts
 
@@ -127,6 +130,18 @@ def combine(parts: dict[str, np.ndarray], mix: Mix) -> np.ndarray:
 
 def last_turns(context: Sequence[Utterance], turns: int) -> str:
     return " ".join(turn.text for turn in context[-turns:])
+
+
+def context_vectors(
+    sentences: Sentences, contexts: Sequence[Sequence[Utterance]], turns: int, message_weight: float
+) -> np.ndarray:
+    """(len(contexts), hidden) unit vectors: the sentence encoder's reading of each context's last `turns` turns,
+    plus `message_weight` times its reading of the last turn alone."""
+    said = sentences.encode([last_turns(c, turns) for c in contexts], keep="last")
+    if message_weight:
+        said = said + message_weight * sentences.encode([last_turns(c, 1) for c in contexts], keep="last")
+        said /= np.maximum(np.linalg.norm(said, axis=1, keepdims=True), 1e-12)
+    return said
 
 
 def tfidf_features(text: str) -> list[int]:
@@ -185,6 +200,8 @@ def _build(ckpt: Checkpoint) -> Listener:
 def model_card(listener: Listener) -> str:
     card, mix = listener.card, listener.serving_mix
     sentences = f" + {mix.sentence_weight:g} x {listener.sentences.source}" if listener.sentences else ""
+    if listener.sentences and mix.sentence_message:
+        sentences += f" (the last {mix.sentence_turns} turns + {mix.sentence_message:g} x the message)"
     lines = [
         f"**Listener:** a dual encoder (bidirectional GRU over words, {card.get('parameters', 0):,} parameters, "
         f"the last {listener.reading.turns} turns) + {mix.tfidf_weight:g} x TF-IDF{sentences}."

@@ -128,3 +128,17 @@ def test_a_listener_whose_sentence_encoder_cannot_be_fetched_serves_without_it(
     context = [Utterance("x", "Penny", "Is the pizza better than the cheese?")]
     assert set(loaded.parts(context, ["The pizza is salad.", "No."])) == {"encoder", "tfidf"}
     assert "could not be loaded" in model_card(loaded) and "textlab fetch" in model_card(loaded)
+
+
+def test_the_message_weight_pulls_the_context_vector_towards_the_message(sentences):
+    from textlab.listener.model import context_vectors
+
+    context = [
+        Utterance("x", "Leonard", "The train set is broken again and the comic book store is closed."),
+        Utterance("x", "Penny", "Would you like a cup of hot tea?"),
+    ]
+    plain, weighted = (context_vectors(sentences, [context], 2, weight)[0] for weight in (0.0, 1.0))
+    message = sentences.encode(["Would you like a cup of hot tea?"])[0]
+    np.testing.assert_allclose(plain, sentences.encode([f"{context[0].text} {context[1].text}"])[0], atol=1e-6)
+    assert float(weighted @ message) > float(plain @ message)
+    assert np.linalg.norm(weighted) == pytest.approx(1.0, abs=1e-5)

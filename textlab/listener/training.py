@@ -1,5 +1,6 @@
 """Training the listener on (recent turns, reply) pairs of sitcom dialogue, each reply a negative for the other
-contexts of its batch; the TF-IDF weight is chosen on the validation episodes, the test episodes only reported."""
+contexts of its batch; how it mixes with TF-IDF and the pretrained sentence encoder is chosen on the validation
+episodes, the test episodes only reported."""
 
 from __future__ import annotations
 
@@ -182,15 +183,21 @@ def choose_mix(listener: Listener, items: list[SelectionItem]) -> None:
     }
     sentence = _sentence_table(listener, items) if listener.sentences is not None else {}
 
-    def best(sentences: dict[tuple[int, float], np.ndarray], sentence_weights: tuple[float, ...]) -> Mix:
-        scored = []
-        for tt, tw, (st, sm), sw in itertools.product(TFIDF_TURNS, TFIDF_WEIGHTS, sentences, sentence_weights):
-            score = encoder + tw * tfidf[tt] + (sw * sentences[st, sm] if sw else 0.0)
-            scored.append((float(np.mean(score.argmax(1) == answers)), -sw, -sm, -tw, Mix(tw, tt, sw, st, sm)))
-        return max(scored, key=lambda s: s[:4])[-1]  # a tie goes to the smaller weights
+    def ranked(mix: Mix) -> tuple[float, ...]:
+        """Its recall@1, then smaller weights first (a tie goes to the simpler mix)."""
+        score = encoder + mix.tfidf_weight * tfidf[mix.tfidf_turns]
+        if mix.sentence_weight:
+            score = score + mix.sentence_weight * sentence[mix.sentence_turns, mix.sentence_message]
+        return (
+            float(np.mean(score.argmax(1) == answers)),
+            -mix.sentence_weight,
+            -mix.sentence_message,
+            -mix.tfidf_weight,
+        )
 
-    listener.mix_alone = best({(3, 0.0): None}, (0.0,))
-    listener.mix = best(sentence, SENTENCE_WEIGHTS) if sentence else listener.mix_alone
+    grid = itertools.product(TFIDF_TURNS, TFIDF_WEIGHTS, sentence, SENTENCE_WEIGHTS)
+    listener.mix_alone = max((Mix(tw, tt) for tt, tw in itertools.product(TFIDF_TURNS, TFIDF_WEIGHTS)), key=ranked)
+    listener.mix = max((Mix(tw, tt, sw, *st) for tt, tw, st, sw in grid), key=ranked, default=listener.mix_alone)
     if not listener.mix.sentence_weight:
         listener.sentences = None
 

@@ -67,14 +67,15 @@ def scorers(chat, listener, train_texts: list[str]) -> dict:
         "character LSTM: its likelihood of the line (per character)": likelihood,
         "character LSTM: pointwise mutual information with the context": pmi,
         "listener: dual encoder alone": lambda c, b, x: listener.encoder_scores(c, x),
-        f"listener: its TF-IDF part alone (the last {mix.tfidf_turns} turns)": (
+        f"listener: its TF-IDF part alone (the last {mix.tfidf_turns} turn{'s' if mix.tfidf_turns > 1 else ''})": (
             lambda c, b, x: listener.parts(c, x)["tfidf"]
         ),
     }
     if listener.sentences is not None:
-        table[f"listener: its sentence encoder alone ({SENTENCE_NAME}, the last {mix.sentence_turns} turns)"] = (
-            lambda c, b, x: listener.parts(c, x)["sentence"]
-        )
+        message = f" + {mix.sentence_message:g} x the message" if mix.sentence_message else ""
+        table[
+            f"listener: its sentence encoder alone ({SENTENCE_NAME}, the last {mix.sentence_turns} turns{message})"
+        ] = lambda c, b, x: listener.parts(c, x)["sentence"]
         table[f"listener without the sentence encoder: encoder + {alone.tfidf_weight:g} x TF-IDF"] = lambda c, b, x: (
             combine(listener.parts(c, x, alone), alone)
         )

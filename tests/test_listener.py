@@ -16,8 +16,10 @@ from textlab.chat.model import conversation, generate_reply, prompt_for
 from textlab.chat.reply import answer, echoes
 from textlab.chat.selection import recall_at_1, selection_items
 from textlab.data.dialogue import Utterance
+from textlab.listener import training
+from textlab.listener.config import ListenerConfig
 from textlab.listener.model import load_listener, save_listener
-from textlab.listener.training import reply_pairs
+from textlab.listener.training import mean_group_recall, reply_pairs
 from textlab.networks.dual_encoder import DualEncoder, DualEncoderConfig
 from textlab.sampling import SamplingConfig
 
@@ -46,6 +48,28 @@ def test_a_listener_trained_where_replies_share_a_word_beats_chance(tiny_listene
     assert test["n"] >= 40
     assert test["encoder"] > 0.3 and test["combined"] > 0.6  # chance: 0.10
     assert tiny_listener.card["history"]["epochs"][-1]["metrics"]["recall_at_1"] > 0.3
+
+
+def test_each_group_of_items_counts_as_much_in_the_mix_choice():
+    hits = np.array([True, False, False, False])
+    assert mean_group_recall(hits, [1, 3]) == 0.5
+    assert mean_group_recall(hits, [1, 0, 3]) == 0.5  # an empty group is left out
+    assert mean_group_recall(hits, [4]) == 0.25
+
+
+def test_the_mix_is_chosen_on_other_episodes_than_those_bench_listen_scores(monkeypatch):
+    lines = talk_lines(episodes=48, exchanges=6)
+    monkeypatch.setitem(training.SHOWS, "toy", lambda: lines)
+    items = training.other_show_items(["toy"])
+    _, names = training.shuffled_episodes(lines)
+    read = {u.episode for item in items for u in item.context}
+    assert read <= set(names[training.SCORED_EPISODES : training.SCORED_EPISODES + training.CHOOSING_EPISODES])
+    assert len(read) == training.CHOOSING_EPISODES
+    assert "Sheldon" in {item.bot for item in items} and len({item.bot for item in items}) == 2
+    for item in items:  # each true line hides among lines of the same speaker from its own group of episodes
+        assert item.candidates[item.answer] in {u.text for u in lines if u.speaker == item.bot}
+    with pytest.raises(ValueError, match="unknown show"):
+        training._mix_items(ListenerConfig(mix_shows=("simpsons",)), None)
 
 
 def test_selection_items_hide_the_true_line_among_the_speaker_s_others():

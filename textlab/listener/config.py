@@ -25,6 +25,7 @@ class ListenerConfig:
     context_tokens: int = 80  # the last words of the context read
     reply_tokens: int = 40  # the first words of a reply read
     shows: tuple[str, ...] = ("tbbt",)  # replies learnt from: tbbt (its training episodes), friends, office
+    mix_shows: tuple[str, ...] = ("friends", "office")  # shows whose episodes help validation choose the mix
     batch_size: int = 128  # pairs per step: each reply is a negative for the other contexts
     corpus: str | None = None  # the chat's transcripts (default The Big Bang Theory), split as the chat's are
     n_valid_episodes: int = 8  # as the chat model's: the same episodes are held out
@@ -37,6 +38,7 @@ class ListenerConfig:
         return replace(
             self,
             vocab_size=6_000,
+            mix_shows=(),  # no other show to fetch when a listener is trained on start-up
             hidden_size=64,
             out_dim=128,
             train=TrainConfig(lr=3e-3, max_epochs=4, patience=1, time_budget_s=train_budget_s()),

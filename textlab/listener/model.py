@@ -208,11 +208,11 @@ def model_card(listener: Listener) -> str:
     ]
     if listener.missing:
         lines.append(f"- without its pretrained sentence encoder, which could not be loaded: {listener.missing}")
-    for split in ("valid", "test"):
+    for split, name in (("valid", "valid"), ("others", "other shows (chose the mix too)"), ("test", "test")):
         if split in card:
             figures = card[split]
             parts = ", ".join(f"{n} {figures[n]:.3f}" for n in ("encoder", "tfidf", "sentence") if n in figures)
             lines.append(
-                f"- {split}: recall@1 of 10 {figures['combined']:.3f} ({parts}, chance 0.100) on {figures['n']} replies"
+                f"- {name}: recall@1 of 10 {figures['combined']:.3f} ({parts}, chance 0.100) on {figures['n']} replies"
             )
     return "\n".join(lines)

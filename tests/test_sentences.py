@@ -142,3 +142,22 @@ def test_the_message_weight_pulls_the_context_vector_towards_the_message(sentenc
     np.testing.assert_allclose(plain, sentences.encode([f"{context[0].text} {context[1].text}"])[0], atol=1e-6)
     assert float(weighted @ message) > float(plain @ message)
     assert np.linalg.norm(weighted) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_mix_choice_scores_each_reading_as_the_listener_serves_it(sentences):
+    from types import SimpleNamespace
+
+    from textlab.chat.selection import SelectionItem
+    from textlab.listener.model import context_vectors
+    from textlab.listener.training import SENTENCE_MESSAGE, SENTENCE_TURNS, _sentence_table
+
+    lines = ["Where is my comic book?", "It's in the car.", "Would you like some tea?", "Hot tea, please.", "Bazinga!"]
+    said = [Utterance("x", "Penny" if i % 2 else "Leonard", t) for i, t in enumerate(lines)]
+    contexts = [said[:n] for n in (1, 3, 5)]
+    items = [SelectionItem(c, "Sheldon", ["I never drink tea.", "The car is blue."], 0) for c in contexts]
+    table = _sentence_table(SimpleNamespace(sentences=sentences), items)
+    assert set(table) == {(t, w) for t in SENTENCE_TURNS for w in SENTENCE_MESSAGE}
+    candidates = sentences.encode(items[0].candidates)
+    for (turns, weight), scores in table.items():
+        expected = context_vectors(sentences, contexts, turns, weight) @ candidates.T
+        np.testing.assert_allclose(scores, expected, atol=1e-5)

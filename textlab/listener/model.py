@@ -138,10 +138,15 @@ def context_vectors(
     """(len(contexts), hidden) unit vectors: the sentence encoder's reading of each context's last `turns` turns,
     plus `message_weight` times its reading of the last turn alone."""
     said = sentences.encode([last_turns(c, turns) for c in contexts], keep="last")
-    if message_weight:
-        said = said + message_weight * sentences.encode([last_turns(c, 1) for c in contexts], keep="last")
-        said /= np.maximum(np.linalg.norm(said, axis=1, keepdims=True), 1e-12)
-    return said
+    if not message_weight:
+        return said
+    return with_message(said, sentences.encode([last_turns(c, 1) for c in contexts], keep="last"), message_weight)
+
+
+def with_message(said: np.ndarray, message: np.ndarray, weight: float) -> np.ndarray:
+    """Unit vectors along `said` + `weight` x `message` (row by row)."""
+    mixed = said + weight * message
+    return mixed / np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
 
 
 def tfidf_features(text: str) -> list[int]:

@@ -31,9 +31,10 @@ from textlab.listener.model import (
     Mix,
     Reading,
     combine,
-    context_vectors,
     inverse_document_frequency,
+    last_turns,
     tfidf_features,
+    with_message,
 )
 from textlab.listener.sentences import load_sentences
 from textlab.networks.dual_encoder import DualEncoder, DualEncoderConfig
@@ -266,10 +267,14 @@ def _sentence_table(listener: Listener, items: list[SelectionItem]) -> dict[tupl
         listener.sentences.encode([c for item in items for c in item.candidates]),
         np.cumsum([len(item.candidates) for item in items])[:-1],
     )
+    contexts = [item.context for item in items]
+    message = listener.sentences.encode([last_turns(c, 1) for c in contexts], keep="last")
     table = {}
-    for turns, message in itertools.product(SENTENCE_TURNS, SENTENCE_MESSAGE):
-        said = context_vectors(listener.sentences, [item.context for item in items], turns, message)
-        table[turns, message] = np.stack([v @ s for v, s in zip(vectors, said, strict=True)])
+    for turns in SENTENCE_TURNS:  # each reading encoded once (as context_vectors would encode it), then mixed
+        read = message if turns == 1 else listener.sentences.encode([last_turns(c, turns) for c in contexts], "last")
+        for weight in SENTENCE_MESSAGE:
+            said = with_message(read, message, weight) if weight else read
+            table[turns, weight] = np.stack([v @ s for v, s in zip(vectors, said, strict=True)])
     return table
 
 

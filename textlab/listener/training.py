@@ -237,7 +237,7 @@ def choose_mix(listener: Listener, item_groups: Sequence[list[SelectionItem]]) -
     sentence = _sentence_table(listener, items) if listener.sentences is not None else {}
 
     def ranked(mix: Mix) -> tuple[float, ...]:
-        """Its recall@1, then smaller weights first (a tie goes to the simpler mix)."""
+        """Its mean recall@1 over the groups, then smaller weights first (a tie goes to the simpler mix)."""
         score = encoder + mix.tfidf_weight * tfidf[mix.tfidf_turns]
         if mix.sentence_weight:
             score = score + mix.sentence_weight * sentence[mix.sentence_turns, mix.sentence_message]

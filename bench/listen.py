@@ -22,7 +22,7 @@ from bench.report import machine_line, write_section
 from textlab.chat import CAPABILITY as CHAT
 from textlab.chat.candidates import line_logprobs
 from textlab.chat.model import conversation, prompt_for
-from textlab.chat.reply import DEFAULT_CANDIDATES, answer, choose, echoes
+from textlab.chat.reply import DEFAULT_CANDIDATES, FLUENCY_WEIGHT, answer, choose, echoes
 from textlab.chat.scoring import normalise_lines
 from textlab.chat.selection import recall_at_1, selection_items
 from textlab.data.dialogue import episodes
@@ -37,7 +37,9 @@ from textlab.listener.training import (
     shuffled_episodes,
     top_speakers,
 )
+from textlab.neighbours import CAPABILITY as NEIGHBOURS
 from textlab.sampling import SamplingConfig
+from textlab.text.words import word_tokens
 
 # `python -m textlab bench --quick`: CI-sized settings that check the plumbing, not the figures
 QUICK = ["--limit", "60", "--repeats", "3", "--replies", "20"]
@@ -138,12 +140,24 @@ def which_message(reader: Callable, messages: list[str], replies: list[str], see
     return hits / max(len(replies), 1)
 
 
-def readers(tfidf, listener) -> dict[str, Callable]:
-    """The reader's test's readers: TF-IDF, and the pretrained sentence encoder (when the listener has one)."""
+def readers(tfidf, listener, vectors) -> dict[str, Callable]:
+    """The reader's test's readers: TF-IDF, the pretrained sentence encoder (when the listener has one), and the mean
+    of the Neighbours word vectors (the one the listener does not hold)."""
     table = {"TF-IDF": tfidf.transform}
     if listener.sentences is not None:
         table[SENTENCE_NAME] = listener.sentences.encode
+    table["word2vec"] = lambda texts: mean_word_vectors(vectors, texts)
     return table
+
+
+def mean_word_vectors(vectors, texts: list[str]) -> np.ndarray:
+    """(len(texts), dims) unit vectors: the mean of each text's words' vectors (zero for a text with none known)."""
+    rows = np.zeros((len(texts), vectors.vector_size), dtype=np.float32)
+    for i, text in enumerate(texts):
+        if known := [w for w in word_tokens(text) if w in vectors.key_to_index]:
+            mean = vectors[known].mean(0)
+            rows[i] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    return rows
 
 
 def generated_replies(chat, listener, reader_table, items, counts: list[int]) -> list[str]:
@@ -167,13 +181,13 @@ def generated_replies(chat, listener, reader_table, items, counts: list[int]) ->
     return rows
 
 
-FLUENCY_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 4.0)
+FLUENCY_WEIGHTS = tuple(sorted({0.0, 0.25, 0.5, 1.0, 2.0, 4.0, FLUENCY_WEIGHT}))
 
 
-def fluency_figures(chat, listener, tfidf, items) -> list[tuple[float, float]]:
-    """For each w of FLUENCY_WEIGHTS, the TF-IDF reader's share and the chosen replies' mean length in characters,
-    when the listener's score plus w times the character model's fluency (its mean log-probability per character)
-    chooses among the default number of candidates. w = 0 is what the chat serves."""
+def fluency_figures(chat, listener, reader_table, items) -> list[tuple[list[float], float, float]]:
+    """For each w of FLUENCY_WEIGHTS, each reader's share, and the chosen replies' mean bits per character and
+    length, when the listener's score plus w times the character model's fluency (its mean log-probability per
+    character) chooses among the default number of candidates. FLUENCY_WEIGHT is what the chat serves."""
     messages = [item.context[-1].text for item in items]
     replies = [
         answer(chat, listener, item.context, item.bot, SamplingConfig(seed=i), DEFAULT_CANDIDATES).candidates
@@ -184,12 +198,18 @@ def fluency_figures(chat, listener, tfidf, items) -> list[tuple[float, float]]:
         chosen = []
         for candidates in replies:
             scores = np.array([c.listening + weight * c.fluency for c in candidates])
-            chosen.append(candidates[choose(scores, [c.parrots for c in candidates])].text)
-        figures.append(
-            (which_message(tfidf.transform, messages, chosen), float(np.mean([len(text) for text in chosen])))
-        )
-        print(f"fluency weight {weight:g}: reader {figures[-1][0]:.3f}, {figures[-1][1]:.0f} chars", file=sys.stderr)
+            chosen.append(candidates[choose(scores, [c.parrots for c in candidates])])
+        texts = [c.text for c in chosen]
+        found = [which_message(reader, messages, texts) for reader in reader_table.values()]
+        bits = float(np.mean([-c.fluency / np.log(2) for c in chosen]))
+        figures.append((found, bits, float(np.mean([len(text) for text in texts]))))
+        print(f"fluency weight {weight:g}: readers {found}, {bits:.2f} bits/char", file=sys.stderr)
     return figures
+
+
+def fluency_cells(figures: tuple[list[float], float, float]) -> str:
+    found, bits, length = figures
+    return " | ".join([*(f"{x:.3f}" for x in found), f"{bits:.2f}", f"{length:.0f}"])
 
 
 def reply_times(chat, listener, items, n: int, repeats: int) -> tuple[float, float]:
@@ -231,9 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     tfidf = TfidfVectorizer(sublinear_tf=True).fit(train)
     answered = items["test"][: args.replies]
     counts = sorted({1, 8, DEFAULT_CANDIDATES, 32})
-    reader_table = readers(tfidf, listener)
+    reader_table = readers(tfidf, listener, NEIGHBOURS.load(NEIGHBOURS.tasks["neighbours"], None).vectors)
     reader = (len(answered), list(reader_table), generated_replies(chat, listener, reader_table, answered, counts))
-    fluency = [fluency_figures(chat, listener, tfidf, items[name][: args.replies]) for name in ("valid", "test")]
+    fluency = [fluency_figures(chat, listener, reader_table, items[name][: args.replies]) for name in ("valid", "test")]
     timing = [(n, *reply_times(chat, listener, items["test"], n, args.repeats)) for n in sorted({*counts, 16})]
     examples = []
     for who, message in MESSAGES:
@@ -285,15 +305,17 @@ def section(chat, listener, items, rows, others, reader, fluency, timing, exampl
             *others,
             "",
             f"Serving: {DEFAULT_CANDIDATES} replies drawn side by side from the character model (temperature 0.7, "
-            "top-p 0.95), the one the listener scores highest sent; the model's own likelihood is not used to choose "
-            "(it picks the true reply at chance, above).",
+            f"top-p 0.95), the one with the best listener's score + {FLUENCY_WEIGHT:g} x the character model's "
+            "fluency sent (the fluency weight chosen on validation, below; the model's likelihood alone picks the "
+            "true reply at chance, above).",
             "",
             f"Does a reply answer its message? For {reader[0]} test messages "
             "(the line before each true reply), a reader's test: the share of replies whose own message a reader "
             "ranks first among 10 messages (chance 0.10) by the cosine of the two, with TF-IDF's vectors or the "
             "sentence encoder's; and the share that repeat 3 or more consecutive words of the message (parroting; "
             "the chat passes over a candidate that does so to any of the last three turns while another does not). "
-            "Neither reader is independent of the listener, which holds both: Sheldon's own lines are the yardstick.",
+            "The word2vec reader (the mean of the Neighbours vectors of the words) is the one the listener does not "
+            "hold: it reads TF-IDF's words and its sentence encoder's vectors. Sheldon's own lines are the yardstick.",
             "",
             f"| replies | {' | '.join(f'{name} reader finds the message' for name in reader[1])} "
             "| repeats 3 words of it | characters |",
@@ -301,14 +323,16 @@ def section(chat, listener, items, rows, others, reader, fluency, timing, exampl
             *reader[2],
             "",
             "Fluency in the choice: the same candidates chosen by listener + w x fluency (the character model's mean "
-            "log-probability per character of its own line), on the validation messages (where w would be chosen) and "
-            "the test ones; the TF-IDF reader as above.",
+            "log-probability per character of its own line), on the validation messages (where w is chosen: the "
+            "best mean of the readers' shares) and the test ones; the readers as above, then the chosen replies' "
+            f"bits per character and length. Served: w = {FLUENCY_WEIGHT:g}.",
             "",
-            "| w | validation: reader finds the message | reply length (chars) | test: reader finds the message "
-            "| reply length (chars) |",
-            "| --- | --- | --- | --- | --- |",
+            f"| w | {' | '.join(f'validation: {name}' for name in reader[1])} | bits/char | chars "
+            f"| {' | '.join(f'test: {name}' for name in reader[1])} | bits/char | chars |",
+            "| --- |" + " --- |" * (2 * len(reader[1]) + 4),
             *(
-                f"| {w:g} | {v[0]:.3f} | {v[1]:.0f} | {t[0]:.3f} | {t[1]:.0f} |"
+                f"| {f'**{w:g}** (served)' if w == FLUENCY_WEIGHT else f'{w:g}'} | {fluency_cells(v)} "
+                f"| {fluency_cells(t)} |"
                 for w, v, t in zip(FLUENCY_WEIGHTS, *fluency, strict=True)
             ),
             "",

@@ -1,10 +1,12 @@
 """The running app, through gradio_client, as another program would use it."""
 
+import math
+
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
-from textlab.chat.reply import parrots_turns
+from textlab.chat.reply import FLUENCY_WEIGHT, parrots_turns
 from textlab.data.dialogue import Utterance
 from textlab.ui.chat_tab import PARROTS
 
@@ -28,21 +30,23 @@ def test_one_candidate_streams_the_model_s_own_reply(client):
     reply, candidates = job.result()
     assert partials and all(reply.startswith(p) for p in partials)  # updates are coalesced to 20 a second
     assert reply in SHELDON  # greedy decoding of the tiny model repeats a line Sheldon says in the test corpus
-    assert candidates["data"] == [["yes", reply, None, None]]
+    assert candidates["data"] == [["yes", reply, None, None, None]]
 
 
 def test_the_reply_is_chosen_among_candidates_and_says_why(app_url):
     client = Client(app_url, verbose=False)  # a new conversation: the message is all it holds
     reply, candidates = client.predict("Knock knock, Penny.", *DEFAULTS[:-1], 6, api_name="/chat")
-    assert candidates["headers"] == ["chosen", "candidate", "listener score", "bits per character"]
+    assert candidates["headers"] == ["chosen", "candidate", "score", "listener score", "bits per character"]
     rows = candidates["data"]
     assert 2 <= len(rows) <= 6 and len({r[1] for r in rows}) == len(rows)  # 6 drawn, a repeat shown once
     assert rows[0][0] == "yes" and {r[0] for r in rows[1:]} <= {"", PARROTS} and rows[0][1] == reply
     scores = [r[2] for r in rows]
     fresh = [r[2] for r in rows if r[0] != PARROTS]  # a candidate that repeats the message is passed over
-    assert all(isinstance(s, float) for s in scores) and scores[0] == max(fresh)  # the listener's best is sent
+    assert all(isinstance(s, float) for s in scores) and scores[0] == max(fresh)  # the best score is sent
     assert all(r[0] != PARROTS or parrots_turns(r[1], [Utterance("", "Penny", "Knock knock, Penny.")]) for r in rows)
-    assert all(r[3] > 0 for r in rows)
+    assert all(r[4] > 0 for r in rows)
+    # the score: the listener's + FLUENCY_WEIGHT x log-probability per character (bits per character x -ln 2)
+    assert all(abs(r[2] - (r[3] - FLUENCY_WEIGHT * r[4] * math.log(2))) < 0.01 for r in rows)
 
 
 def test_same_seed_same_reply(app_url):

@@ -3,6 +3,7 @@ candidates it makes."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -13,7 +14,7 @@ from textlab import cli
 from textlab.chat import reply
 from textlab.chat.candidates import Draft
 from textlab.chat.model import conversation, generate_reply, prompt_for
-from textlab.chat.reply import answer, echoes
+from textlab.chat.reply import FLUENCY_WEIGHT, answer, echoes
 from textlab.chat.selection import recall_at_1, selection_items
 from textlab.data.dialogue import Utterance
 from textlab.listener import training
@@ -23,7 +24,7 @@ from textlab.listener.training import mean_group_recall, reply_pairs
 from textlab.networks.dual_encoder import DualEncoder, DualEncoderConfig
 from textlab.sampling import SamplingConfig
 
-from .conftest import talk_lines
+from .conftest import TOPICS, talk_lines
 
 
 def test_the_dual_encoder_scores_a_batch_against_itself():
@@ -111,10 +112,13 @@ def test_one_candidate_is_the_streamed_reply_and_more_are_chosen_by_the_listener
     one = answer(tiny_chat, tiny_listener, turns, "Sheldon", sampling, 1)
     assert one.text == streamed and len(one.candidates) == 1
     many = answer(tiny_chat, tiny_listener, turns, "Sheldon", sampling, 6)
-    scores = [c.listening for c in many.candidates]
+    scores = [c.score for c in many.candidates]
     texts = [c.text for c in many.candidates]
     assert 1 < len(scores) <= 6 and len(set(texts)) == len(texts)  # six drawn, a repeated line shown once
     assert many.chosen == int(np.argmax(scores))
+    listened = tiny_listener.score(turns, texts)  # the score is the listener's plus a little fluency
+    fluency = np.array([c.fluency for c in many.candidates])
+    assert np.allclose(scores, listened + FLUENCY_WEIGHT * fluency, atol=1e-6) and 0 < FLUENCY_WEIGHT < 1
     assert many.text == many.candidates[many.chosen].text
     assert answer(tiny_chat, None, turns, "Sheldon", sampling, 6).chosen == 0  # no listener yet: the first draft
     with pytest.raises(ValueError, match="from 1 to 32"):
@@ -172,3 +176,15 @@ def test_a_candidate_that_says_one_of_his_own_recent_lines_again_is_passed_over(
     assert chosen.text == lines[1] and [c.parrots for c in chosen.candidates] == [True, False, False]
     older = [Utterance("talk", "Penny", "Hi."), *turns[1:2], *[Utterance("talk", "Leonard", "Hm.")] * 3]
     assert not reply.parrots_turns(said_before, older)  # said more than three turns ago: he may say it again
+
+
+def test_the_word2vec_reader_finds_the_message_a_reply_is_about(tiny_vectors):
+    from bench.listen import mean_word_vectors, which_message
+
+    pairs = [list(itertools.combinations(TOPICS[name], 2))[:10] for name in ("food", "friends")]
+    messages = [" ".join(pairs[i % 2][i // 2]) for i in range(20)]  # the topics in turn, no two alike
+    rows = mean_word_vectors(tiny_vectors.vectors, [*messages, "xyzzy plugh"])
+    assert np.allclose(np.linalg.norm(rows[:-1], axis=1), 1, atol=1e-5) and not rows[-1].any()  # no known word: 0
+    assert which_message(lambda t: mean_word_vectors(tiny_vectors.vectors, t), messages, messages) == 1.0
+    other_topic = [messages[(i + 1) % 20] for i in range(20)]  # each reply about the other topic: never its message
+    assert which_message(lambda t: mean_word_vectors(tiny_vectors.vectors, t), messages, other_topic) < 0.1

@@ -17,7 +17,7 @@ from textlab.chat.model import (
     model_card,
     prompt_for,
 )
-from textlab.chat.reply import DEFAULT_CANDIDATES, MAX_CANDIDATES, Reply, answer
+from textlab.chat.reply import DEFAULT_CANDIDATES, FLUENCY_WEIGHT, MAX_CANDIDATES, Reply, answer
 from textlab.chat.turns import REPLY_TURNS, candidates_when_busy
 from textlab.listener.model import Listener
 from textlab.listener.model import model_card as listener_card
@@ -46,7 +46,7 @@ DEFAULTS = {
     "seed": -1,
     "candidates": DEFAULT_CANDIDATES,
 }
-CANDIDATE_COLUMNS = ["chosen", "candidate", "listener score", "bits per character"]
+CANDIDATE_COLUMNS = ["chosen", "candidate", "score", "listener score", "bits per character"]
 PARROTS = "no: repeats the conversation"  # the "chosen" column of a candidate passed over for parroting
 
 
@@ -93,7 +93,7 @@ def send_message(
             text = ""
             for text in at_most_every(STREAM_INTERVAL_S, generate_reply(chat, prompt_for(turns, answerer), sampling)):
                 yield text, gr.skip()
-            yield text, {"headers": CANDIDATE_COLUMNS, "data": [["yes", text, None, None]]}
+            yield text, {"headers": CANDIDATE_COLUMNS, "data": [["yes", text, None, None, None]]}
             return
         drawn = candidates_when_busy(n, waiting)
         reply = answer(chat, listener.get(), turns, answerer, sampling, drawn)
@@ -101,16 +101,14 @@ def send_message(
 
 
 def candidate_rows(reply: Reply) -> dict:
-    """The candidates table: one row per candidate, the chosen one first, then by the listener's score."""
-    order = sorted(
-        range(len(reply.candidates)), key=lambda i: (i != reply.chosen, -(reply.candidates[i].listening or 0))
-    )
+    """The candidates table: one row per candidate, the chosen one first, then by score."""
+    order = sorted(range(len(reply.candidates)), key=lambda i: (i != reply.chosen, -(reply.candidates[i].score or 0)))
     rows = []
     for i in order:
         c = reply.candidates[i]
-        score = None if c.listening is None else round(c.listening, 3)
+        score, listening = (None, None) if c.listening is None else (round(c.score, 3), round(c.listening, 3))
         chosen = "yes" if i == reply.chosen else PARROTS if c.parrots else ""
-        rows.append([chosen, c.text, score, round(-c.fluency / math.log(2), 2)])
+        rows.append([chosen, c.text, score, listening, round(-c.fluency / math.log(2), 2)])
     return {"headers": CANDIDATE_COLUMNS, "data": rows}
 
 
@@ -224,8 +222,10 @@ def _show_candidates(table: gr.Dataframe) -> None:
         gr.Markdown(
             "The character model drew these replies side by side; the listener scored how well each answers the "
             "last turns (a dual encoder's cosine, word overlap and a pretrained sentence encoder's cosine; the model "
-            "card above gives the weights), and the best was sent. Bits per character: how surprised the character "
-            "model is by its own line (lower is more typical of the show). A candidate that repeats three words in a "
+            "card above gives the weights). Bits per character: how surprised the character model is by its own line "
+            "(lower is more typical of the show). The score is the listener's plus "
+            f"{FLUENCY_WEIGHT:g} x the line's log-probability per character (in nats: minus bits per character x "
+            "ln 2), and the best was sent. A candidate that repeats three words in a "
             "row of the last three turns (the message, or a line of his own) is passed over while another does not. "
             "A repeated line is shown once; while other people's replies wait their turn, each reply draws fewer "
             "candidates (the slider is the most), so that a crowd still gets quick answers."

@@ -315,7 +315,8 @@ def section(chat, listener, items, rows, others, reader, fluency, timing, exampl
             "sentence encoder's; and the share that repeat 3 or more consecutive words of the message (parroting; "
             "the chat passes over a candidate that does so to any of the last three turns while another does not). "
             "The word2vec reader (the mean of the Neighbours vectors of the words) is the one the listener does not "
-            "hold: it reads TF-IDF's words and its sentence encoder's vectors. Sheldon's own lines are the yardstick.",
+            "score with (its dual encoder's embedding only started from them): it scores with TF-IDF and the sentence "
+            "encoder. Sheldon's own lines are the yardstick.",
             "",
             f"| replies | {' | '.join(f'{name} reader finds the message' for name in reader[1])} "
             "| repeats 3 words of it | characters |",

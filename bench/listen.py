@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     others = other_show_rows(table, args.limit)
     tfidf = TfidfVectorizer(sublinear_tf=True).fit(train)
     answered = items["test"][: args.replies]
-    counts = sorted({1, 8, DEFAULT_CANDIDATES, 32})
+    counts = sorted({1, 8, 32, DEFAULT_CANDIDATES})
     reader_table = readers(tfidf, listener, NEIGHBOURS.load(NEIGHBOURS.tasks["neighbours"], None).vectors)
     reader = (len(answered), list(reader_table), generated_replies(chat, listener, reader_table, answered, counts))
     fluency = [fluency_figures(chat, listener, reader_table, items[name][: args.replies]) for name in ("valid", "test")]

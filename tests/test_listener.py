@@ -121,7 +121,7 @@ def test_one_candidate_is_the_streamed_reply_and_more_are_chosen_by_the_listener
     assert np.allclose(scores, listened + FLUENCY_WEIGHT * fluency, atol=1e-6) and 0 < FLUENCY_WEIGHT < 1
     assert many.text == many.candidates[many.chosen].text
     assert answer(tiny_chat, None, turns, "Sheldon", sampling, 6).chosen == 0  # no listener yet: the first draft
-    with pytest.raises(ValueError, match="from 1 to 32"):
+    with pytest.raises(ValueError, match="from 1 to 48"):
         answer(tiny_chat, tiny_listener, turns, "Sheldon", sampling, 0)
 
 

@@ -56,5 +56,5 @@ def test_a_busy_server_draws_fewer_candidates(tiny_chat, tiny_listener, monkeypa
     monkeypatch.setattr(chat_tab, "REPLY_TURNS", Busy(0))
     *_, (_, idle) = chat_tab.send_message(ready(tiny_chat), ready(tiny_listener), "Hi.", [], *args)
     assert len(idle["data"]) > 2
-    with pytest.raises(Exception, match="from 1 to 32"):
+    with pytest.raises(Exception, match="from 1 to 48"):
         list(chat_tab.send_message(ready(tiny_chat), ready(tiny_listener), "Hi.", [], *args[:-1], 0))

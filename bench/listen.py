@@ -324,9 +324,9 @@ def section(chat, listener, items, rows, others, reader, fluency, timing, exampl
             *reader[2],
             "",
             "Fluency in the choice: the same candidates chosen by listener + w x fluency (the character model's mean "
-            "log-probability per character of its own line), on the validation messages (where w is chosen: the "
-            "best mean of the readers' shares) and the test ones; the readers as above, then the chosen replies' "
-            f"bits per character and length. Served: w = {FLUENCY_WEIGHT:g}.",
+            "log-probability per character of its own line), on the validation messages (where w was chosen, at 32 "
+            "candidates: the best mean of the readers' shares there) and the test ones; the readers as above, then "
+            f"the chosen replies' bits per character and length. Served: w = {FLUENCY_WEIGHT:g}.",
             "",
             f"| w | {' | '.join(f'validation: {name}' for name in reader[1])} | bits/char | chars "
             f"| {' | '.join(f'test: {name}' for name in reader[1])} | bits/char | chars |",

@@ -142,7 +142,7 @@ def which_message(reader: Callable, messages: list[str], replies: list[str], see
 
 def readers(tfidf, listener, vectors) -> dict[str, Callable]:
     """The reader's test's readers: TF-IDF, the pretrained sentence encoder (when the listener has one), and the mean
-    of the Neighbours word vectors (the one the listener does not hold)."""
+    of the Neighbours word vectors (the one the listener does not score with)."""
     table = {"TF-IDF": tfidf.transform}
     if listener.sentences is not None:
         table[SENTENCE_NAME] = listener.sentences.encode

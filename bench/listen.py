@@ -201,7 +201,7 @@ def fluency_figures(chat, listener, reader_table, items) -> list[tuple[list[floa
             chosen.append(candidates[choose(scores, [c.parrots for c in candidates])])
         texts = [c.text for c in chosen]
         found = [which_message(reader, messages, texts) for reader in reader_table.values()]
-        bits = float(np.mean([-c.fluency / np.log(2) for c in chosen]))
+        bits = float(np.mean([c.bits_per_char for c in chosen]))
         figures.append((found, bits, float(np.mean([len(text) for text in texts]))))
         print(f"fluency weight {weight:g}: readers {found}, {bits:.2f} bits/char", file=sys.stderr)
     return figures

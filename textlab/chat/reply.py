@@ -4,6 +4,7 @@ listener's score, and a little of the character model's fluency), and every cand
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ class Candidate:
     listening: float | None  # the listener's score (None without a listener)
     fluency: float  # the character model's mean log-probability per character of its own line
     parrots: bool = False  # it repeats 3 words in a row of a recent turn: passed over while another does not
+
+    @property
+    def bits_per_char(self) -> float:
+        return -self.fluency / math.log(2)
 
     @property
     def score(self) -> float | None:

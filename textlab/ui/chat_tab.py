@@ -3,7 +3,6 @@ sampling controls and model cards."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 import gradio as gr
@@ -108,7 +107,7 @@ def candidate_rows(reply: Reply) -> dict:
         c = reply.candidates[i]
         score, listening = (None, None) if c.listening is None else (round(c.score, 3), round(c.listening, 3))
         chosen = "yes" if i == reply.chosen else PARROTS if c.parrots else ""
-        rows.append([chosen, c.text, score, listening, round(-c.fluency / math.log(2), 2)])
+        rows.append([chosen, c.text, score, listening, round(c.bits_per_char, 2)])
     return {"headers": CANDIDATE_COLUMNS, "data": rows}
 
 

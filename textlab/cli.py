@@ -36,6 +36,7 @@ BENCHES = (
     "devices",
     "inspect",
     "lm",
+    "lm_sources",
 )
 QUICK_REPORT = "BENCHMARKS-quick.md"
 

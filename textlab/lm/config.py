@@ -12,7 +12,8 @@ from textlab.training import TrainConfig
 class LMConfig:
     """SentencePiece subwords -> tied embedding -> LSTM -> projection -> tied softmax, on the project's English."""
 
-    sources: tuple[str, ...] = ("imdb", "rotten_tomatoes", "sitcoms", "wordnet")  # training splits only
+    # a labelled set is read by its training split only; the other texts are lm/corpus.py's TEXTS
+    sources: tuple[str, ...] = ("imdb", "rotten_tomatoes", "sitcoms", "wordnet")  # +20newsgroups reuters-r8 gcide sotu
     vocab_size: int = 4_000  # subwords; the softmax is most of a step's work on a CPU (V x embed_dim a token)
     embed_dim: int = 256
     hidden_size: int = 512

